@@ -1,0 +1,7 @@
+"""`python -m agent`: the same as `hotspare agent run`."""
+
+import sys
+
+from controller.cli import main
+
+sys.exit(main(["agent", "run", *sys.argv[1:]]))

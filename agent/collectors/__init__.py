@@ -1,0 +1,76 @@
+"""The Collector protocol, its errors, and the explicit registry of collector modules."""
+
+from __future__ import annotations
+
+import importlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Any, Protocol, runtime_checkable
+
+from agent import model
+from agent.tomlconf import Section
+
+
+class CollectorError(Exception):
+    """A collector cycle failed as a whole (per-device failures are readings instead)."""
+
+
+@dataclass(frozen=True, slots=True)
+class CollectorConfig:
+    """Settings every collector has."""
+
+    interval_seconds: float = 10.0
+    timeout_seconds: float = 5.0
+
+
+@dataclass(frozen=True, slots=True)
+class CollectorContext:
+    """What a collector may use from the agent: identity, a clock and a way to push data."""
+
+    agent_id: str
+    host_asset_id: str
+    emit: Callable[[model.Batch], None]
+    wall_clock_ms: Callable[[], int] = lambda: int(time.time() * 1000)
+    monotonic: Callable[[], float] = time.monotonic
+
+
+@runtime_checkable
+class Collector(Protocol):
+    """Produces one batch per cycle; the scheduler bounds each cycle with a timeout."""
+
+    name: str
+
+    async def collect(self) -> model.Batch: ...
+
+    async def close(self) -> None: ...
+
+
+@runtime_checkable
+class CommandHandler(Protocol):
+    """A collector that can carry out controller commands for the assets it owns."""
+
+    def owns(self, asset_id: str) -> bool: ...
+
+    async def execute(self, command: model.Command) -> model.CommandResult: ...
+
+
+# name -> module; each module has parse_config(Section) and build(config, CollectorContext).
+REGISTRY: dict[str, str] = {
+    "local": "agent.collectors.local",
+}
+
+
+def module_for(name: str) -> ModuleType:
+    """Import the module of a registered collector."""
+    return importlib.import_module(REGISTRY[name])
+
+
+def parse_common(section: Section, *, interval: float = 10.0, timeout: float = 5.0) -> dict[str, Any]:
+    """Read interval_seconds and timeout_seconds, checking timeout <= interval."""
+    interval_s = section.float("interval_seconds", interval, minimum=0.1)
+    timeout_s = section.float("timeout_seconds", min(timeout, interval_s), minimum=0.05)
+    if timeout_s > interval_s:
+        raise section.error("timeout_seconds", "must not exceed interval_seconds")
+    return {"interval_seconds": interval_s, "timeout_seconds": timeout_s}

@@ -1,0 +1,136 @@
+"""Agent configuration: frozen dataclasses, TOML loading, validation with file:line errors."""
+
+from __future__ import annotations
+
+import socket
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from agent import model
+from agent.collectors import REGISTRY, module_for
+from agent.tomlconf import ConfigError, Located, Section, load, parse_address
+
+DEFAULT_CONTROLLER = "127.0.0.1:50051"
+
+
+@dataclass(frozen=True, slots=True)
+class StreamConfig:
+    """How the agent talks to the controller."""
+
+    controller: str = DEFAULT_CONTROLLER
+    max_pending_batches: int = 1000
+    max_batch_readings: int = 2000
+    flush_interval_seconds: float = 1.0
+    backoff_initial_seconds: float = 0.5
+    backoff_max_seconds: float = 15.0
+    ca_file: str = ""
+    cert_file: str = ""
+    key_file: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class AgentConfig:
+    """Everything the agent process needs."""
+
+    agent_id: str
+    host_asset: model.Asset
+    stream: StreamConfig
+    collectors: dict[str, Any] = field(default_factory=dict)  # name -> collector config
+
+
+def default_config(controller: str | None = None) -> AgentConfig:
+    """The configuration used when no file is given: local collector, local controller."""
+    host = socket.gethostname()
+    stream = StreamConfig(controller=controller or DEFAULT_CONTROLLER)
+    local = module_for("local").parse_config(Section(Located(Path("<defaults>"), "", {}), (), {}))
+    return AgentConfig(
+        agent_id=host,
+        host_asset=model.Asset(asset_id=host, kind=model.AssetKind.SERVER, name=host),
+        stream=stream,
+        collectors={"local": local},
+    )
+
+
+def _asset(section: Section, agent_id: str) -> model.Asset:
+    kind_text = section.str("kind", "server")
+    try:
+        kind = model.AssetKind(kind_text)
+    except ValueError:
+        choices = ", ".join(k.value for k in model.AssetKind)
+        raise section.error("kind", f"unknown asset kind {kind_text!r} (one of {choices})") from None
+    asset = model.Asset(
+        asset_id=section.str("id", agent_id),
+        kind=kind,
+        name=section.str("name", agent_id),
+        vendor=section.str("vendor", ""),
+        model=section.str("model", ""),
+        serial=section.str("serial", ""),
+        location=model.Location(
+            site=section.str("site", ""),
+            room=section.str("room", ""),
+            rack=section.str("rack", ""),
+            unit=section.str("unit", ""),
+        ),
+        parent_id=section.str("parent", ""),
+        labels=section.str_map("labels"),
+    )
+    section.finish()
+    return asset
+
+
+def _stream(section: Section, override: str | None) -> StreamConfig:
+    controller = section.str("controller", DEFAULT_CONTROLLER)
+    try:
+        parse_address(controller)
+    except ValueError as exc:
+        raise section.error("controller", str(exc)) from None
+    cfg = StreamConfig(
+        controller=override or controller,
+        max_pending_batches=section.int("max_pending_batches", 1000, minimum=1),
+        max_batch_readings=section.int("max_batch_readings", 2000, minimum=1),
+        flush_interval_seconds=section.float("flush_interval_seconds", 1.0, minimum=0.01),
+        backoff_initial_seconds=section.float("backoff_initial_seconds", 0.5, minimum=0.01),
+        backoff_max_seconds=section.float("backoff_max_seconds", 15.0, minimum=0.01),
+        ca_file=section.str("ca_file", ""),
+        cert_file=section.str("cert_file", ""),
+        key_file=section.str("key_file", ""),
+    )
+    section.finish()
+    return cfg
+
+
+def load_config(path: Path, controller: str | None = None) -> AgentConfig:
+    """Load and validate an agent TOML file; raises ConfigError naming file, key and line."""
+    doc = load(path)
+    root = Section(doc, (), doc.data)
+    agent = root.table_("agent")
+    agent_id = agent.str("id", socket.gethostname())
+    if not agent_id.strip():
+        raise agent.error("id", "must not be empty")
+    host_asset = _asset(agent.table_("asset"), agent_id)
+    stream = _stream(agent.table_("stream"), controller)
+    agent.finish()
+    collectors_section = root.table_("collectors")
+    collectors: dict[str, Any] = {}
+    for name in collectors_section.data:
+        if name not in REGISTRY:
+            known = ", ".join(sorted(REGISTRY))
+            raise collectors_section.error(name, f"unknown collector (known: {known})")
+        section = collectors_section.table_(name)
+        enabled = section.bool("enabled", True)
+        cfg = module_for(name).parse_config(section)
+        if enabled:
+            collectors[name] = cfg
+    collectors_section.finish()
+    if "local" not in collectors_section.data:
+        collectors["local"] = module_for("local").parse_config(
+            Section(doc, ("collectors", "local"), {})
+        )
+    root.finish()
+    if controller is not None:
+        try:
+            parse_address(controller)
+        except ValueError as exc:
+            raise ConfigError(f"--controller: {exc}") from None
+    return AgentConfig(agent_id=agent_id, host_asset=host_asset, stream=stream, collectors=collectors)

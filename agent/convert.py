@@ -1,0 +1,341 @@
+"""Protobuf <-> domain records, pure functions in both directions (the only place that does it)."""
+
+from __future__ import annotations
+
+from hotspare.v1 import agent_pb2, query_pb2, types_pb2
+
+from agent import model
+
+_STATUS_TO_PB = {
+    model.Status.OK: types_pb2.STATUS_OK,
+    model.Status.WARNING: types_pb2.STATUS_WARNING,
+    model.Status.CRITICAL: types_pb2.STATUS_CRITICAL,
+    model.Status.UNKNOWN: types_pb2.STATUS_UNKNOWN,
+}
+_STATUS_FROM_PB = {v: k for k, v in _STATUS_TO_PB.items()}
+_STATUS_FROM_PB[types_pb2.STATUS_UNSPECIFIED] = model.Status.UNKNOWN
+
+_KIND_TO_PB = {
+    k: types_pb2.ReadingKind.Value("READING_KIND_" + k.name) for k in model.ReadingKind
+}
+_KIND_FROM_PB = {v: k for k, v in _KIND_TO_PB.items()}
+
+_ASSET_KIND_TO_PB = {
+    k: types_pb2.AssetKind.Value("ASSET_KIND_" + k.name) for k in model.AssetKind
+}
+_ASSET_KIND_FROM_PB = {v: k for k, v in _ASSET_KIND_TO_PB.items()}
+
+_POWER_TO_PB = {
+    a: agent_pb2.PowerAction.Value("POWER_ACTION_" + a.name) for a in model.PowerAction
+}
+_POWER_FROM_PB = {v: k for k, v in _POWER_TO_PB.items()}
+
+_OUTCOME_TO_PB = {
+    o: agent_pb2.CommandOutcome.Value("COMMAND_OUTCOME_" + o.name) for o in model.CommandOutcome
+}
+_OUTCOME_FROM_PB = {v: k for k, v in _OUTCOME_TO_PB.items()}
+
+
+class ConversionError(ValueError):
+    """A wire message cannot be turned into a domain record."""
+
+
+def status_to_pb(status: model.Status) -> int:
+    return _STATUS_TO_PB[status]
+
+
+def status_from_pb(value: int) -> model.Status:
+    try:
+        return _STATUS_FROM_PB[value]
+    except KeyError as exc:
+        raise ConversionError(f"unknown status {value}") from exc
+
+
+def reading_to_pb(r: model.Reading) -> types_pb2.Reading:
+    msg = types_pb2.Reading(
+        asset_id=r.asset_id,
+        sensor_id=r.sensor_id,
+        name=r.name,
+        kind=_KIND_TO_PB[r.kind],
+        unit=r.unit,
+        status=_STATUS_TO_PB[r.status],
+        reason=r.reason,
+        time_unix_ms=r.time_unix_ms,
+        labels=r.labels,
+    )
+    if r.value is not None:
+        msg.value = r.value
+    return msg
+
+
+def reading_from_pb(msg: types_pb2.Reading) -> model.Reading:
+    kind = _KIND_FROM_PB.get(msg.kind, model.ReadingKind.OTHER)
+    status = _STATUS_FROM_PB.get(msg.status)
+    if status is None:
+        raise ConversionError(f"reading {msg.sensor_id!r}: unknown status {msg.status}")
+    return model.Reading(
+        asset_id=msg.asset_id,
+        sensor_id=msg.sensor_id,
+        kind=kind,
+        value=msg.value if msg.HasField("value") else None,
+        unit=msg.unit,
+        status=status,
+        reason=msg.reason,
+        time_unix_ms=msg.time_unix_ms,
+        name=msg.name,
+        labels=dict(msg.labels),
+    )
+
+
+def asset_to_pb(a: model.Asset) -> types_pb2.Asset:
+    loc = a.location
+    return types_pb2.Asset(
+        asset_id=a.asset_id,
+        kind=_ASSET_KIND_TO_PB[a.kind],
+        name=a.name,
+        vendor=a.vendor,
+        model=a.model,
+        serial=a.serial,
+        location=types_pb2.Location(site=loc.site, room=loc.room, rack=loc.rack, unit=loc.unit),
+        parent_id=a.parent_id,
+        labels=a.labels,
+        flags=list(a.flags),
+    )
+
+
+def asset_from_pb(msg: types_pb2.Asset) -> model.Asset:
+    loc = msg.location
+    return model.Asset(
+        asset_id=msg.asset_id,
+        kind=_ASSET_KIND_FROM_PB.get(msg.kind, model.AssetKind.OTHER),
+        name=msg.name,
+        vendor=msg.vendor,
+        model=msg.model,
+        serial=msg.serial,
+        location=model.Location(site=loc.site, room=loc.room, rack=loc.rack, unit=loc.unit),
+        parent_id=msg.parent_id,
+        labels=dict(msg.labels),
+        flags=tuple(msg.flags),
+    )
+
+
+def component_to_pb(c: model.Component) -> types_pb2.Component:
+    return types_pb2.Component(
+        component_id=c.component_id,
+        asset_id=c.asset_id,
+        type=c.type,
+        vendor=c.vendor,
+        model=c.model,
+        part_number=c.part_number,
+        serial=c.serial,
+        firmware=c.firmware,
+        description=c.description,
+        capacity_bytes=c.capacity_bytes,
+        fru=c.fru,
+        parent_component_id=c.parent_component_id,
+        labels=c.labels,
+    )
+
+
+def component_from_pb(msg: types_pb2.Component) -> model.Component:
+    return model.Component(
+        component_id=msg.component_id,
+        asset_id=msg.asset_id,
+        type=msg.type,
+        vendor=msg.vendor,
+        model=msg.model,
+        part_number=msg.part_number,
+        serial=msg.serial,
+        firmware=msg.firmware,
+        description=msg.description,
+        capacity_bytes=msg.capacity_bytes,
+        fru=msg.fru,
+        parent_component_id=msg.parent_component_id,
+        labels=dict(msg.labels),
+    )
+
+
+def event_to_pb(e: model.Event) -> types_pb2.Event:
+    return types_pb2.Event(
+        asset_id=e.asset_id,
+        source_id=e.source_id,
+        time_unix_ms=e.time_unix_ms,
+        type=e.type,
+        severity=_STATUS_TO_PB[e.severity],
+        sensor=e.sensor,
+        direction=e.direction,
+        description=e.description,
+        attributes=e.attributes,
+    )
+
+
+def event_from_pb(msg: types_pb2.Event) -> model.Event:
+    return model.Event(
+        asset_id=msg.asset_id,
+        source_id=msg.source_id,
+        time_unix_ms=msg.time_unix_ms,
+        type=msg.type,
+        severity=_STATUS_FROM_PB.get(msg.severity, model.Status.UNKNOWN),
+        sensor=msg.sensor,
+        direction=msg.direction,
+        description=msg.description,
+        attributes=dict(msg.attributes),
+    )
+
+
+def batch_to_pb(
+    agent_id: str, epoch: int, seq: int, batch: model.Batch, dropped_batches_total: int = 0
+) -> agent_pb2.ReadingBatch:
+    return agent_pb2.ReadingBatch(
+        agent_id=agent_id,
+        stream_epoch=epoch,
+        seq=seq,
+        readings=[reading_to_pb(r) for r in batch.readings],
+        events=[event_to_pb(e) for e in batch.events],
+        assets=[asset_to_pb(a) for a in batch.assets],
+        components=[component_to_pb(c) for c in batch.components],
+        dropped_batches_total=dropped_batches_total,
+    )
+
+
+def batch_from_pb(msg: agent_pb2.ReadingBatch) -> model.Batch:
+    return model.Batch(
+        readings=tuple(reading_from_pb(r) for r in msg.readings),
+        events=tuple(event_from_pb(e) for e in msg.events),
+        assets=tuple(asset_from_pb(a) for a in msg.assets),
+        components=tuple(component_from_pb(c) for c in msg.components),
+    )
+
+
+def command_to_pb(c: model.Command) -> agent_pb2.Command:
+    msg = agent_pb2.Command(
+        command_id=c.command_id,
+        asset_id=c.asset_id,
+        deadline_unix_ms=c.deadline_unix_ms,
+        group_epoch=c.group_epoch,
+        requested_by=c.requested_by,
+    )
+    if c.action == "power":
+        assert c.power_action is not None
+        msg.power.action = _POWER_TO_PB[c.power_action]
+    elif c.action == "fence":
+        msg.fence.group_id = c.group_id
+    elif c.action == "promote":
+        msg.promote.group_id = c.group_id
+    elif c.action == "demote":
+        msg.demote.group_id = c.group_id
+    else:
+        raise ConversionError(f"unknown command action {c.action!r}")
+    return msg
+
+
+def command_from_pb(msg: agent_pb2.Command) -> model.Command:
+    action = msg.WhichOneof("action")
+    if action is None:
+        raise ConversionError(f"command {msg.command_id!r} has no action")
+    power_action = None
+    group_id = ""
+    if action == "power":
+        power_action = _POWER_FROM_PB.get(msg.power.action)
+        if power_action is None:
+            raise ConversionError(f"command {msg.command_id!r}: unknown power action")
+    else:
+        group_id = getattr(msg, action).group_id
+    return model.Command(
+        command_id=msg.command_id,
+        asset_id=msg.asset_id,
+        deadline_unix_ms=msg.deadline_unix_ms,
+        action=action,
+        power_action=power_action,
+        group_id=group_id,
+        group_epoch=msg.group_epoch,
+        requested_by=msg.requested_by,
+    )
+
+
+def command_result_to_pb(r: model.CommandResult) -> agent_pb2.CommandResult:
+    return agent_pb2.CommandResult(
+        command_id=r.command_id,
+        asset_id=r.asset_id,
+        outcome=_OUTCOME_TO_PB[r.outcome],
+        message=r.message,
+        power_state=r.power_state,
+        elapsed_seconds=r.elapsed_seconds,
+        finished_unix_ms=r.finished_unix_ms,
+        details=r.details,
+    )
+
+
+def command_result_from_pb(msg: agent_pb2.CommandResult) -> model.CommandResult:
+    return model.CommandResult(
+        command_id=msg.command_id,
+        asset_id=msg.asset_id,
+        outcome=_OUTCOME_FROM_PB.get(msg.outcome, model.CommandOutcome.ERROR),
+        message=msg.message,
+        power_state=msg.power_state,
+        elapsed_seconds=msg.elapsed_seconds,
+        finished_unix_ms=msg.finished_unix_ms,
+        details=dict(msg.details),
+    )
+
+
+def summary_to_pb(s: model.AssetSummary) -> query_pb2.AssetSummary:
+    return query_pb2.AssetSummary(
+        asset=asset_to_pb(s.asset),
+        worst_status=_STATUS_TO_PB[s.worst_status],
+        worst_reason=s.worst_reason,
+        last_seen_unix_ms=s.last_seen_unix_ms,
+        agent_id=s.agent_id,
+        agent_up=s.agent_up,
+        headline=[reading_to_pb(r) for r in s.headline],
+    )
+
+
+def summary_from_pb(msg: query_pb2.AssetSummary) -> model.AssetSummary:
+    return model.AssetSummary(
+        asset=asset_from_pb(msg.asset),
+        worst_status=_STATUS_FROM_PB.get(msg.worst_status, model.Status.UNKNOWN),
+        worst_reason=msg.worst_reason,
+        last_seen_unix_ms=msg.last_seen_unix_ms,
+        agent_id=msg.agent_id,
+        agent_up=msg.agent_up,
+        headline=tuple(reading_from_pb(r) for r in msg.headline),
+    )
+
+
+def detail_to_pb(d: model.AssetDetail) -> query_pb2.AssetDetail:
+    return query_pb2.AssetDetail(
+        summary=summary_to_pb(d.summary),
+        latest=[reading_to_pb(r) for r in d.latest],
+        components=[component_to_pb(c) for c in d.components],
+        recent_events=[event_to_pb(e) for e in d.events],
+    )
+
+
+def detail_from_pb(msg: query_pb2.AssetDetail) -> model.AssetDetail:
+    return model.AssetDetail(
+        summary=summary_from_pb(msg.summary),
+        latest=tuple(reading_from_pb(r) for r in msg.latest),
+        components=tuple(component_from_pb(c) for c in msg.components),
+        events=tuple(event_from_pb(e) for e in msg.recent_events),
+    )
+
+
+def history_to_pb(points: list[model.HistoryPoint]) -> query_pb2.HistoryResponse:
+    out = query_pb2.HistoryResponse()
+    for p in points:
+        item = out.points.add(time_unix_ms=p.time_unix_ms, status=_STATUS_TO_PB[p.status])
+        if p.value is not None:
+            item.value = p.value
+    return out
+
+
+def history_from_pb(msg: query_pb2.HistoryResponse) -> list[model.HistoryPoint]:
+    return [
+        model.HistoryPoint(
+            time_unix_ms=p.time_unix_ms,
+            value=p.value if p.HasField("value") else None,
+            status=_STATUS_FROM_PB.get(p.status, model.Status.UNKNOWN),
+        )
+        for p in msg.points
+    ]

@@ -1,0 +1,84 @@
+"""Assembles an agent process: collectors, scheduler, stream, command dispatch."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+import time
+
+from agent import model
+from agent.collectors import Collector, CollectorContext, CommandHandler, module_for
+from agent.config import AgentConfig
+from agent.scheduler import Scheduler
+from agent.stream import AgentStream
+
+log = logging.getLogger("hotspare.agent")
+
+
+class Agent:
+    """One agent: its collectors feed the stream; commands go to the collector owning the asset."""
+
+    def __init__(self, config: AgentConfig) -> None:
+        self.config = config
+        self.collectors: list[tuple[Collector, float, float]] = []
+        intervals = [c.interval_seconds for c in config.collectors.values()] or [10.0]
+        self.stream = AgentStream(
+            agent_id=config.agent_id,
+            cfg=config.stream,
+            hello_assets=[config.host_asset],
+            collectors=sorted(config.collectors),
+            interval_seconds=min(intervals),
+            on_command=self.execute,
+        )
+        self.scheduler = Scheduler(config.host_asset.asset_id, self.stream.submit)
+        self._seen: set[str] = set()
+
+    def build_collectors(self) -> None:
+        context = CollectorContext(
+            agent_id=self.config.agent_id,
+            host_asset_id=self.config.host_asset.asset_id,
+            emit=self.stream.submit,
+        )
+        for name, cfg in self.config.collectors.items():
+            collector = module_for(name).build(cfg, context)
+            self.collectors.append((collector, cfg.interval_seconds, cfg.timeout_seconds))
+
+    async def execute(self, command: model.Command) -> model.CommandResult:
+        """Run a controller command on the collector that owns its asset; idempotent by id."""
+        for collector, _, _ in self.collectors:
+            if isinstance(collector, CommandHandler) and collector.owns(command.asset_id):
+                return await collector.execute(command)
+        return model.CommandResult(
+            command.command_id,
+            command.asset_id,
+            model.CommandOutcome.ERROR,
+            message=f"agent {self.config.agent_id} does not own asset {command.asset_id!r}",
+            finished_unix_ms=int(time.time() * 1000),
+        )
+
+    async def run(self, stop: asyncio.Event) -> None:
+        self.build_collectors()
+        self.stream.submit(model.Batch(assets=(self.config.host_asset,)))
+        self.stream.start()
+        for collector, interval, timeout in self.collectors:
+            self.scheduler.start(collector, interval, timeout)
+        log.info("agent %s started: collectors=%s controller=%s", self.config.agent_id,
+                 ",".join(c.name for c, _, _ in self.collectors), self.config.stream.controller)
+        await stop.wait()
+        await self.scheduler.stop()
+        await self.stream.stop(drain_seconds=2.0)
+        for collector, _, _ in self.collectors:
+            with contextlib.suppress(Exception):
+                await collector.close()
+        log.info("agent %s stopped", self.config.agent_id)
+
+
+async def main(config: AgentConfig) -> None:
+    """Run the agent until SIGINT or SIGTERM."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await Agent(config).run(stop)

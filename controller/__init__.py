@@ -1,0 +1,1 @@
+"""HotSpare controller: ingest, storage, fleet queries and (later) rules, spares and failover."""

@@ -1,0 +1,4 @@
+"""`hotspare demo` placeholder (filled below)."""
+from typing import Any
+def register(sub: Any) -> None:
+    pass

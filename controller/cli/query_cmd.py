@@ -1,0 +1,143 @@
+"""`hotspare assets` and `hotspare readings`: fleet listings, as tables or --json."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+import time
+from typing import Any
+
+from agent import model
+
+
+def register(sub: Any) -> None:
+    assets = sub.add_parser("assets", help="list assets with their worst status")
+    assets.add_argument("--controller", default="127.0.0.1:50051", help="controller HOST:PORT")
+    assets.add_argument("--json", action="store_true", help="machine-readable output")
+    assets.set_defaults(func=cmd_assets)
+    readings = sub.add_parser("readings", help="latest readings of one asset")
+    readings.add_argument("asset", help="asset id")
+    readings.add_argument("--controller", default="127.0.0.1:50051", help="controller HOST:PORT")
+    readings.add_argument("--json", action="store_true", help="machine-readable output")
+    readings.set_defaults(func=cmd_readings)
+
+
+def reading_json(r: model.Reading) -> dict[str, Any]:
+    return {
+        "asset_id": r.asset_id,
+        "sensor_id": r.sensor_id,
+        "name": r.name,
+        "kind": r.kind.value,
+        "value": r.value,
+        "unit": r.unit,
+        "status": r.status.label,
+        "reason": r.reason,
+        "time_unix_ms": r.time_unix_ms,
+        "labels": r.labels,
+    }
+
+
+def summary_json(s: model.AssetSummary) -> dict[str, Any]:
+    a = s.asset
+    return {
+        "asset_id": a.asset_id,
+        "kind": a.kind.value,
+        "name": a.name,
+        "vendor": a.vendor,
+        "model": a.model,
+        "serial": a.serial,
+        "location": {"site": a.location.site, "room": a.location.room,
+                     "rack": a.location.rack, "unit": a.location.unit},
+        "parent_id": a.parent_id,
+        "flags": list(a.flags),
+        "status": s.worst_status.label,
+        "reason": s.worst_reason,
+        "last_seen_unix_ms": s.last_seen_unix_ms,
+        "agent_id": s.agent_id,
+        "agent_up": s.agent_up,
+        "headline": [reading_json(r) for r in s.headline],
+    }
+
+
+def format_value(r: model.Reading) -> str:
+    if r.value is None:
+        return "-"
+    text = f"{r.value:.1f}" if abs(r.value) < 1e6 else f"{r.value:.3g}"
+    return f"{text} {r.unit}".strip()
+
+
+def age_text(time_ms: int, now_ms: int | None = None) -> str:
+    if not time_ms:
+        return "never"
+    now_ms = now_ms or int(time.time() * 1000)
+    seconds = max(0, (now_ms - time_ms) // 1000)
+    if seconds < 120:
+        return f"{seconds}s ago"
+    if seconds < 7200:
+        return f"{seconds // 60}m ago"
+    return f"{seconds // 3600}h ago"
+
+
+def _table(rows: list[list[str]], headers: list[str]) -> str:
+    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h)
+              for i, h in enumerate(headers)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True))]
+    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
+    return "\n".join(line.rstrip() for line in lines)
+
+
+async def _assets(address: str) -> list[model.AssetSummary]:
+    from tui.client import ControllerClient
+
+    async with ControllerClient(address) as client:
+        return await client.list_assets()
+
+
+async def _detail(address: str, asset_id: str) -> model.AssetDetail:
+    from tui.client import ControllerClient
+
+    async with ControllerClient(address) as client:
+        return await client.get_asset(asset_id)
+
+
+def cmd_assets(args: argparse.Namespace) -> int:
+    from tui.client import ClientError
+
+    try:
+        summaries = asyncio.run(_assets(args.controller))
+    except ClientError as exc:
+        print(f"hotspare: {exc}", file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps({"assets": [summary_json(s) for s in summaries]}, indent=2))
+        return 0
+    rows = [
+        [s.asset.asset_id, s.asset.kind.value, s.worst_status.label,
+         age_text(s.last_seen_unix_ms),
+         " ".join(f"{r.sensor_id}={format_value(r)}" for r in s.headline), s.worst_reason]
+        for s in summaries
+    ]
+    print(_table(rows, ["ASSET", "KIND", "STATUS", "LAST SEEN", "HEADLINE", "REASON"]))
+    return 0
+
+
+def cmd_readings(args: argparse.Namespace) -> int:
+    from tui.client import ClientError
+
+    try:
+        detail = asyncio.run(_detail(args.controller, args.asset))
+    except ClientError as exc:
+        print(f"hotspare: {exc}", file=sys.stderr)
+        return 1
+    if args.json:
+        doc = {"asset": summary_json(detail.summary),
+               "readings": [reading_json(r) for r in detail.latest]}
+        print(json.dumps(doc, indent=2))
+        return 0
+    rows = [[r.sensor_id, r.kind.value, format_value(r), r.status.label,
+             age_text(r.time_unix_ms), r.reason] for r in detail.latest]
+    print(f"{detail.summary.asset.asset_id}: {detail.summary.worst_status.label}")
+    print(_table(rows, ["SENSOR", "KIND", "VALUE", "STATUS", "AGE", "REASON"]))
+    return 0

@@ -1,0 +1,57 @@
+"""`hotspare agent run` and `hotspare controller run`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from pathlib import Path
+from typing import Any
+
+
+def register(sub: Any) -> None:
+    agent = sub.add_parser("agent", help="run an agent").add_subparsers(dest="agent_cmd",
+                                                                         metavar="ACTION")
+    run = agent.add_parser("run", help="collect readings and stream them to the controller")
+    run.add_argument("--config", type=Path, help="agent TOML file (default: built-in defaults)")
+    run.add_argument("--controller", help="controller HOST:PORT (default 127.0.0.1:50051)")
+    run.set_defaults(func=run_agent)
+
+    ctl = sub.add_parser("controller", help="run the controller").add_subparsers(
+        dest="controller_cmd", metavar="ACTION")
+    crun = ctl.add_parser("run", help="serve agents, the TUI and the CLI")
+    crun.add_argument("--config", type=Path, help="controller TOML file")
+    crun.add_argument("--listen", help="HOST:PORT to listen on (default 127.0.0.1:50051)")
+    crun.add_argument("--data-dir", help="where the SQLite database lives (default ./hotspare-data)")
+    crun.set_defaults(func=run_controller)
+
+
+def run_agent(args: argparse.Namespace) -> int:
+    from agent.config import default_config, load_config
+    from agent.runner import main
+
+    config = load_config(args.config, args.controller) if args.config else default_config(
+        args.controller)
+    if args.controller:
+        from agent.tomlconf import ConfigError, parse_address
+
+        try:
+            parse_address(args.controller)
+        except ValueError as exc:
+            raise ConfigError(f"--controller: {exc}") from None
+    asyncio.run(main(config))
+    return 0
+
+
+def run_controller(args: argparse.Namespace) -> int:
+    from controller.config import load_config
+    from controller.server import main
+    from controller.store import StoreError
+
+    config = load_config(args.config, args.listen, args.data_dir)
+    try:
+        asyncio.run(main(config))
+    except (StoreError, OSError) as exc:
+        print(f"hotspare: controller cannot start: {exc}", file=sys.stderr)
+        return 1
+    return 0

@@ -1,0 +1,91 @@
+"""Pure fleet view: asset summaries with worst status, liveness and staleness applied."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Sequence
+
+from agent import model
+from controller.store import AgentRow
+
+LIVENESS_INTERVALS = 3  # an agent silent for 3 intervals is down
+_HEADLINE_KINDS = (model.ReadingKind.CPU, model.ReadingKind.MEMORY)
+
+
+def agent_up(agent: AgentRow | None, now_ms: int) -> bool:
+    """Whether an agent was heard from within LIVENESS_INTERVALS of its interval."""
+    if agent is None:
+        return False
+    limit_ms = LIVENESS_INTERVALS * max(agent.interval_seconds, 1.0) * 1000
+    return now_ms - agent.last_seen_ms <= limit_ms
+
+
+def effective_reading(
+    r: model.Reading, agent: AgentRow | None, up: bool, now_ms: int
+) -> model.Reading:
+    """A reading as it should be shown now: unknown when its agent is down or it is stale."""
+    if not up:
+        who = agent.agent_id if agent else "no agent"
+        return dataclasses.replace(r, status=model.Status.UNKNOWN, reason=f"agent {who} is down")
+    interval_s = agent.interval_seconds if agent else 10.0
+    stale_ms = LIVENESS_INTERVALS * max(interval_s, 1.0) * 1000
+    # Sensors polled slower than the agent's interval (SNMP, SMART) carry their own interval.
+    own = r.labels.get("interval_seconds") if r.labels else None
+    if own:
+        try:
+            stale_ms = max(stale_ms, LIVENESS_INTERVALS * float(own) * 1000)
+        except ValueError:
+            pass
+    age_ms = now_ms - r.time_unix_ms
+    if age_ms > stale_ms:
+        return dataclasses.replace(
+            r, status=model.Status.UNKNOWN, reason=f"stale: no data for {age_ms // 1000}s"
+        )
+    return r
+
+
+def summarize(
+    assets: Sequence[tuple[model.Asset, str]],
+    agents: Iterable[AgentRow],
+    latest: Iterable[model.Reading],
+    now_ms: int,
+) -> list[model.AssetSummary]:
+    """Summaries of assets: worst effective status, last seen, headline readings."""
+    by_agent = {a.agent_id: a for a in agents}
+    readings: dict[str, list[model.Reading]] = {}
+    for r in latest:
+        readings.setdefault(r.asset_id, []).append(r)
+    out = []
+    for asset, agent_id in assets:
+        agent = by_agent.get(agent_id)
+        up = agent_up(agent, now_ms)
+        shown = [effective_reading(r, agent, up, now_ms) for r in readings.get(asset.asset_id, [])]
+        worst = model.Status.UNKNOWN if not up else model.Status.OK
+        reason = f"agent {agent_id or '?'} is down" if not up else ""
+        if up and not shown:
+            worst, reason = model.Status.UNKNOWN, "no readings yet"
+        for r in shown:
+            if r.status > worst:
+                worst, reason = r.status, f"{r.name or r.sensor_id}: {r.reason}".rstrip(": ")
+        last_seen = max((r.time_unix_ms for r in shown), default=0)
+        out.append(
+            model.AssetSummary(
+                asset=asset,
+                worst_status=worst,
+                worst_reason=reason,
+                last_seen_unix_ms=last_seen,
+                agent_id=agent_id,
+                agent_up=up,
+                headline=tuple(headline(shown)),
+            )
+        )
+    return out
+
+
+def headline(readings: Sequence[model.Reading]) -> list[model.Reading]:
+    """CPU, memory and the hottest temperature, when present."""
+    out = [r for kind in _HEADLINE_KINDS for r in readings if r.kind is kind][:2]
+    temps = [r for r in readings if r.kind is model.ReadingKind.TEMPERATURE and r.value is not None]
+    if temps:
+        out.append(max(temps, key=lambda r: r.value or 0.0))
+    return out

@@ -1,0 +1,134 @@
+"""Validates incoming batches and stores them with group commit; acks only after the commit."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from hotspare.v1 import agent_pb2
+
+from agent import convert
+from agent.threads import SerialWorker
+from controller.store import IngestItem, IngestResult, Store
+
+log = logging.getLogger("hotspare.controller.ingest")
+
+
+class BatchRejected(Exception):
+    """A batch is invalid; the message says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """What a batch may contain."""
+
+    max_batch_readings: int = 10_000
+    max_future_seconds: float = 300.0
+
+
+def validate(
+    msg: agent_pb2.ReadingBatch, agent_id: str, epoch: int, limits: Limits, now_ms: int
+) -> IngestItem:
+    """Check a wire batch against its stream and the limits; convert it to domain records."""
+    if not msg.agent_id:
+        raise BatchRejected("batch has an empty agent_id")
+    if msg.agent_id != agent_id:
+        raise BatchRejected(f"batch agent_id {msg.agent_id!r} is not this stream's {agent_id!r}")
+    if msg.stream_epoch != epoch:
+        raise BatchRejected(f"batch epoch {msg.stream_epoch} is not this stream's epoch {epoch}")
+    if msg.seq <= 0:
+        raise BatchRejected("batch seq must be >= 1")
+    count = len(msg.readings) + len(msg.events) + len(msg.components) + len(msg.assets)
+    if count > limits.max_batch_readings:
+        raise BatchRejected(
+            f"batch seq {msg.seq} too large: {count} items > {limits.max_batch_readings}"
+        )
+    horizon = now_ms + int(limits.max_future_seconds * 1000)
+    for r in msg.readings:
+        if not r.asset_id or not r.sensor_id:
+            raise BatchRejected(f"batch seq {msg.seq}: reading without asset_id or sensor_id")
+        if r.HasField("value") and not math.isfinite(r.value):
+            raise BatchRejected(
+                f"batch seq {msg.seq}: {r.asset_id}/{r.sensor_id} value is {r.value} (not finite)"
+            )
+        if r.time_unix_ms > horizon:
+            raise BatchRejected(
+                f"batch seq {msg.seq}: {r.asset_id}/{r.sensor_id} timestamp {r.time_unix_ms}"
+                f" is more than {limits.max_future_seconds:g}s in the future"
+            )
+        if r.time_unix_ms <= 0:
+            raise BatchRejected(f"batch seq {msg.seq}: {r.asset_id}/{r.sensor_id} has no timestamp")
+    for a in msg.assets:
+        if not a.asset_id:
+            raise BatchRejected(f"batch seq {msg.seq}: asset without asset_id")
+    for e in msg.events:
+        if not e.asset_id or not e.source_id:
+            raise BatchRejected(f"batch seq {msg.seq}: event without asset_id or source_id")
+    try:
+        batch = convert.batch_from_pb(msg)
+    except convert.ConversionError as exc:
+        raise BatchRejected(f"batch seq {msg.seq}: {exc}") from exc
+    return IngestItem(agent_id, epoch, msg.seq, batch, msg.dropped_batches_total)
+
+
+class IngestWriter:
+    """Queues validated batches; one task commits as many as are waiting in one transaction."""
+
+    def __init__(
+        self,
+        store: Store,
+        worker: SerialWorker,
+        on_committed: Callable[[IngestResult], None] | None = None,
+        max_items_per_commit: int = 256,
+    ) -> None:
+        self._store = store
+        self._worker = worker
+        self._on_committed = on_committed
+        self._max = max_items_per_commit
+        self._queue: asyncio.Queue[tuple[IngestItem, asyncio.Future[int]]] = asyncio.Queue()
+        self._task: asyncio.Task[None] | None = None
+        self.readings_stored_total = 0
+        self.duplicates_total = 0
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="ingest-writer")
+
+    async def stop(self) -> None:
+        if self._task:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+
+    def submit(self, item: IngestItem) -> asyncio.Future[int]:
+        """Returns a future of the highest stored seq of the item's stream after commit."""
+        fut: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+        self._queue.put_nowait((item, fut))
+        return fut
+
+    async def _run(self) -> None:
+        while True:
+            first = await self._queue.get()
+            work = [first]
+            while len(work) < self._max and not self._queue.empty():
+                work.append(self._queue.get_nowait())
+            started = time.monotonic()
+            try:
+                result = await self._worker.run(self._store.ingest, [item for item, _ in work])
+            except Exception as exc:
+                log.error("ingest of %d batches failed: %s", len(work), exc)
+                for _, fut in work:
+                    if not fut.done():
+                        fut.set_exception(exc)
+                continue
+            self.readings_stored_total += result.readings_stored
+            self.duplicates_total += result.duplicate_items
+            for item, fut in work:
+                if not fut.done():
+                    fut.set_result(result.highest_seq[(item.agent_id, item.epoch)])
+            log.debug("committed %d batches (%d readings) in %.1f ms", len(work),
+                      result.readings_stored, (time.monotonic() - started) * 1000)
+            if self._on_committed:
+                self._on_committed(result)

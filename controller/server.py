@@ -1,0 +1,137 @@
+"""Builds and runs the controller process: store, ingest, gRPC services, health, shutdown."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+import time
+from pathlib import Path
+
+import grpc
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from hotspare.v1 import agent_pb2, agent_pb2_grpc, query_pb2_grpc
+
+from agent import convert
+from agent.threads import SerialWorker
+from controller.commands import CommandRouter
+from controller.config import ControllerConfig
+from controller.hub import FleetHub
+from controller.ingest import IngestWriter, Limits
+from controller.queries import Queries
+from controller.service import AgentService, QueryService
+from controller.store import IngestResult, Store
+
+log = logging.getLogger("hotspare.controller")
+
+
+class Controller:
+    """One controller: owns the database, the writer and the gRPC server."""
+
+    def __init__(self, config: ControllerConfig) -> None:
+        self.config = config
+        self.db_worker = SerialWorker("db-write")
+        self.read_worker = SerialWorker("db-read")
+        self.store = self.db_worker.call(
+            Store, config.database_path, synchronous=config.synchronous
+        )
+        self.db_worker.call(self.store.migrate)
+        self.reader = self.read_worker.call(Store, config.database_path)
+        self.hub = FleetHub()
+        self.router = CommandRouter()
+        self.queries = Queries(self.reader, self.read_worker, self.hub)
+        self.writer = IngestWriter(self.store, self.db_worker, self._committed)
+        self.server: grpc.aio.Server | None = None
+        self.port = 0
+        self._tasks: list[asyncio.Task[None]] = []
+        self.health = health.aio.HealthServicer()
+
+    def _committed(self, result: IngestResult) -> None:
+        self.hub.publish(result.changed_assets)
+
+    async def _register(self, hello: agent_pb2.Hello) -> int:
+        assets = [convert.asset_from_pb(a) for a in hello.assets if a.asset_id]
+        highest = await self.db_worker.run(
+            self.store.register_agent, hello.agent_id, hello.hostname, hello.version,
+            list(hello.collectors), hello.interval_seconds or 10.0, hello.stream_epoch, assets,
+        )
+        self.hub.publish({a.asset_id for a in assets})
+        return highest
+
+    async def start(self) -> int:
+        """Start serving; returns the bound port."""
+        self.server = grpc.aio.server(
+            options=[
+                ("grpc.max_receive_message_length", 64 * 1024 * 1024),
+                ("grpc.so_reuseport", 0),
+            ]
+        )
+        limits = Limits(self.config.max_batch_readings, self.config.max_future_seconds)
+        agent_pb2_grpc.add_AgentServiceServicer_to_server(
+            AgentService(self.writer, self._register, self.router, limits), self.server
+        )
+        query_pb2_grpc.add_QueryServiceServicer_to_server(QueryService(self.queries), self.server)
+        health_pb2_grpc.add_HealthServicer_to_server(self.health, self.server)
+        self.port = self._bind(self.server)
+        self.writer.start()
+        await self.server.start()
+        for name in ("", "hotspare.v1.AgentService", "hotspare.v1.QueryService"):
+            await self.health.set(name, health_pb2.HealthCheckResponse.SERVING)
+        self._tasks.append(asyncio.create_task(self.queries.watch_liveness()))
+        self._tasks.append(asyncio.create_task(self._retention()))
+        log.info("controller listening on %s (port %d), database %s", self.config.listen,
+                 self.port, self.config.database_path)
+        return self.port
+
+    def _bind(self, server: grpc.aio.Server) -> int:
+        cfg = self.config
+        if cfg.tls_cert_file:
+            client_ca = Path(cfg.tls_client_ca_file).read_bytes() if cfg.tls_client_ca_file else None
+            creds = grpc.ssl_server_credentials(
+                [(Path(cfg.tls_key_file).read_bytes(), Path(cfg.tls_cert_file).read_bytes())],
+                root_certificates=client_ca,
+                require_client_auth=client_ca is not None,
+            )
+            port = server.add_secure_port(cfg.listen, creds)
+        else:
+            port = server.add_insecure_port(cfg.listen)
+        if port == 0:
+            raise OSError(f"cannot listen on {cfg.listen} (address in use or not available)")
+        return port
+
+    async def _retention(self) -> None:
+        while True:
+            cutoff = int((time.time() - self.config.retention_days * 86400) * 1000)
+            with contextlib.suppress(Exception):
+                await self.db_worker.run(self.store.prune_readings, cutoff)
+            await asyncio.sleep(3600)
+
+    async def stop(self, grace_seconds: float = 5.0) -> None:
+        """Graceful: stop accepting, let streams finish, flush the writer, close the database."""
+        await self.health.enter_graceful_shutdown()
+        if self.server is not None:
+            await self.server.stop(grace_seconds)
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self.writer.stop()
+        self.db_worker.call(self.store.close)
+        self.read_worker.call(self.reader.close)
+        self.db_worker.shutdown()
+        self.read_worker.shutdown()
+        log.info("controller stopped")
+
+
+async def main(config: ControllerConfig, ready: asyncio.Event | None = None) -> None:
+    """Run until SIGINT or SIGTERM."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    controller = Controller(config)
+    await controller.start()
+    if ready is not None:
+        ready.set()
+    await stop.wait()
+    await controller.stop()

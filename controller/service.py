@@ -1,0 +1,184 @@
+"""Thin grpc.aio servicers: convert, call, convert back."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import AsyncIterator, Callable
+
+import grpc
+from hotspare.v1 import agent_pb2, agent_pb2_grpc, query_pb2, query_pb2_grpc
+
+from agent import convert, model
+from agent.stream import REJECTED_SEQ_KEY
+from controller.commands import CommandRouter
+from controller.ingest import BatchRejected, IngestWriter, Limits, validate
+from controller.queries import Queries
+
+log = logging.getLogger("hotspare.controller.service")
+
+
+def _now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+class AgentService(agent_pb2_grpc.AgentServiceServicer):
+    """The agents' stream: Hello, then batches (acked after commit) and command results."""
+
+    def __init__(
+        self,
+        writer: IngestWriter,
+        register: Callable[[agent_pb2.Hello], asyncio.Future[int] | asyncio.Task[int]],
+        router: CommandRouter,
+        limits: Limits,
+    ) -> None:
+        self._writer = writer
+        self._register = register
+        self._router = router
+        self._limits = limits
+
+    async def Stream(  # noqa: N802 (gRPC naming)
+        self,
+        request_iterator: AsyncIterator[agent_pb2.AgentMessage],
+        context: grpc.aio.ServicerContext,
+    ) -> AsyncIterator[agent_pb2.ControllerMessage]:
+        first = await context.read()
+        if first is grpc.aio.EOF or first.WhichOneof("body") != "hello":
+            await context.abort(grpc.StatusCode.INVALID_ARGUMENT, "the first message must be Hello")
+        hello = first.hello
+        if not hello.agent_id.strip():
+            await context.abort(grpc.StatusCode.INVALID_ARGUMENT, "Hello has an empty agent_id")
+        agent_id, epoch = hello.agent_id, hello.stream_epoch
+        highest = await self._register(hello)
+        outbound: asyncio.Queue[agent_pb2.ControllerMessage | None] = asyncio.Queue()
+        outbound.put_nowait(agent_pb2.ControllerMessage(
+            ack=agent_pb2.Ack(stream_epoch=epoch, highest_seq=highest)))
+        commands = self._router.connect(agent_id)
+        log.info("agent %s connected (epoch %d, stored up to seq %d)", agent_id, epoch, highest)
+        reader = asyncio.create_task(self._read(context, agent_id, epoch, outbound))
+        pusher = asyncio.create_task(self._push_commands(commands, outbound))
+        try:
+            while True:
+                msg = await outbound.get()
+                if msg is None:
+                    break
+                await context.write(msg)
+            rejected = reader.result() if reader.done() else None
+            if rejected is not None:
+                seq, reason = rejected
+                context.set_trailing_metadata(((REJECTED_SEQ_KEY, str(seq)),))
+                await context.abort(grpc.StatusCode.INVALID_ARGUMENT, reason)
+        finally:
+            reader.cancel()
+            pusher.cancel()
+            self._router.disconnect(agent_id, commands)
+            log.info("agent %s stream closed", agent_id)
+        if False:  # pragma: no cover - makes this an async generator for typing
+            yield agent_pb2.ControllerMessage()
+
+    async def _read(
+        self,
+        context: grpc.aio.ServicerContext,
+        agent_id: str,
+        epoch: int,
+        outbound: asyncio.Queue[agent_pb2.ControllerMessage | None],
+    ) -> tuple[int, str] | None:
+        acks: set[asyncio.Task[None]] = set()
+        try:
+            while True:
+                msg = await context.read()
+                if msg is grpc.aio.EOF:
+                    return None
+                kind = msg.WhichOneof("body")
+                if kind == "batch":
+                    try:
+                        item = validate(msg.batch, agent_id, epoch, self._limits, _now_ms())
+                    except BatchRejected as exc:
+                        log.warning("agent %s: rejected batch: %s", agent_id, exc)
+                        return msg.batch.seq, str(exc)
+                    fut = self._writer.submit(item)
+                    task = asyncio.create_task(self._ack_when_stored(fut, epoch, outbound))
+                    acks.add(task)
+                    task.add_done_callback(acks.discard)
+                elif kind == "result":
+                    self._router.deliver(convert.command_result_from_pb(msg.result))
+        finally:
+            if acks:
+                await asyncio.gather(*acks, return_exceptions=True)
+            outbound.put_nowait(None)
+
+    @staticmethod
+    async def _ack_when_stored(
+        fut: asyncio.Future[int],
+        epoch: int,
+        outbound: asyncio.Queue[agent_pb2.ControllerMessage | None],
+    ) -> None:
+        with contextlib.suppress(Exception):  # a failed commit is simply not acked
+            highest = await fut
+            outbound.put_nowait(agent_pb2.ControllerMessage(
+                ack=agent_pb2.Ack(stream_epoch=epoch, highest_seq=highest)))
+
+    @staticmethod
+    async def _push_commands(
+        commands: asyncio.Queue[model.Command],
+        outbound: asyncio.Queue[agent_pb2.ControllerMessage | None],
+    ) -> None:
+        while True:
+            command = await commands.get()
+            outbound.put_nowait(agent_pb2.ControllerMessage(command=convert.command_to_pb(command)))
+
+
+class QueryService(query_pb2_grpc.QueryServiceServicer):
+    """Fleet queries for the TUI and CLI."""
+
+    def __init__(self, queries: Queries) -> None:
+        self._q = queries
+
+    async def ListAssets(  # noqa: N802
+        self, request: query_pb2.ListAssetsRequest, context: grpc.aio.ServicerContext
+    ) -> query_pb2.ListAssetsResponse:
+        summaries = await self._q.summaries()
+        return query_pb2.ListAssetsResponse(assets=[convert.summary_to_pb(s) for s in summaries])
+
+    async def GetAsset(  # noqa: N802
+        self, request: query_pb2.GetAssetRequest, context: grpc.aio.ServicerContext
+    ) -> query_pb2.AssetDetail:
+        detail = await self._q.detail(request.asset_id)
+        if detail is None:
+            await context.abort(grpc.StatusCode.NOT_FOUND, f"no asset {request.asset_id!r}")
+        assert detail is not None
+        return convert.detail_to_pb(detail)
+
+    async def GetHistory(  # noqa: N802
+        self, request: query_pb2.HistoryRequest, context: grpc.aio.ServicerContext
+    ) -> query_pb2.HistoryResponse:
+        to_ms = request.to_unix_ms or _now_ms()
+        from_ms = request.from_unix_ms or to_ms - 3600_000
+        if from_ms > to_ms:
+            await context.abort(grpc.StatusCode.INVALID_ARGUMENT, "from is after to")
+        points = await self._q.history(
+            request.asset_id, request.sensor_id, from_ms, to_ms, request.max_points or 500
+        )
+        return convert.history_to_pb(points)
+
+    async def WatchFleet(  # noqa: N802
+        self, request: query_pb2.WatchFleetRequest, context: grpc.aio.ServicerContext
+    ) -> AsyncIterator[query_pb2.FleetUpdate]:
+        token = self._q.hub.subscribe()
+        try:
+            summaries = await self._q.summaries()
+            yield query_pb2.FleetUpdate(
+                snapshot=True, assets=[convert.summary_to_pb(s) for s in summaries]
+            )
+            while True:
+                changed = await self._q.hub.next_changes(token)
+                summaries = await self._q.summaries(changed)
+                if summaries:
+                    yield query_pb2.FleetUpdate(
+                        snapshot=False, assets=[convert.summary_to_pb(s) for s in summaries]
+                    )
+                await asyncio.sleep(0.25)  # coalesce bursts: at most 4 updates/s per watcher
+        finally:
+            self._q.hub.unsubscribe(token)

@@ -1,0 +1,1 @@
+"""HotSpare terminal UI (Textual) and the async client it shares with the CLI."""

@@ -1,0 +1,87 @@
+"""Async client to the controller's query API, returning domain records; used by TUI and CLI."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from types import TracebackType
+
+import grpc
+from hotspare.v1 import query_pb2, query_pb2_grpc
+
+from agent import convert, model
+
+DEFAULT_CONTROLLER = "127.0.0.1:50051"
+
+
+class ClientError(Exception):
+    """The controller could not answer; the message is one line for the user."""
+
+
+def _error(address: str, exc: grpc.aio.AioRpcError) -> ClientError:
+    if exc.code() in (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED):
+        return ClientError(f"controller at {address} is unreachable ({exc.code().name.lower()})")
+    return ClientError(f"controller at {address}: {exc.details() or exc.code().name}")
+
+
+class ControllerClient:
+    """One channel to one controller; create and use it on one event loop."""
+
+    def __init__(self, address: str = DEFAULT_CONTROLLER, timeout_seconds: float = 5.0) -> None:
+        self.address = address
+        self.timeout_seconds = timeout_seconds
+        self._channel = grpc.aio.insecure_channel(address)
+        self._stub = query_pb2_grpc.QueryServiceStub(self._channel)
+
+    async def __aenter__(self) -> ControllerClient:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.close()
+
+    async def close(self) -> None:
+        await self._channel.close()
+
+    async def list_assets(self) -> list[model.AssetSummary]:
+        try:
+            resp = await self._stub.ListAssets(
+                query_pb2.ListAssetsRequest(), timeout=self.timeout_seconds
+            )
+        except grpc.aio.AioRpcError as exc:
+            raise _error(self.address, exc) from None
+        return [convert.summary_from_pb(s) for s in resp.assets]
+
+    async def get_asset(self, asset_id: str) -> model.AssetDetail:
+        try:
+            resp = await self._stub.GetAsset(
+                query_pb2.GetAssetRequest(asset_id=asset_id), timeout=self.timeout_seconds
+            )
+        except grpc.aio.AioRpcError as exc:
+            raise _error(self.address, exc) from None
+        return convert.detail_from_pb(resp)
+
+    async def history(
+        self, asset_id: str, sensor_id: str, from_ms: int = 0, to_ms: int = 0, max_points: int = 200
+    ) -> list[model.HistoryPoint]:
+        try:
+            resp = await self._stub.GetHistory(
+                query_pb2.HistoryRequest(asset_id=asset_id, sensor_id=sensor_id,
+                                         from_unix_ms=from_ms, to_unix_ms=to_ms,
+                                         max_points=max_points),
+                timeout=self.timeout_seconds,
+            )
+        except grpc.aio.AioRpcError as exc:
+            raise _error(self.address, exc) from None
+        return convert.history_from_pb(resp)
+
+    async def watch_fleet(self) -> AsyncIterator[tuple[bool, list[model.AssetSummary]]]:
+        """Yields (is_snapshot, summaries): a full snapshot first, then changed assets."""
+        call = self._stub.WatchFleet(query_pb2.WatchFleetRequest())
+        try:
+            async for update in call:
+                yield update.snapshot, [convert.summary_from_pb(s) for s in update.assets]
+        except grpc.aio.AioRpcError as exc:
+            raise _error(self.address, exc) from None
+        finally:
+            call.cancel()
