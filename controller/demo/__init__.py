@@ -1,0 +1,1 @@
+"""The `hotspare demo` lab: a controller, an agent on this machine and simulated devices."""
