@@ -2,38 +2,40 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from hotspare.v1 import agent_pb2, query_pb2, types_pb2
 
 from agent import model
 
-_STATUS_TO_PB = {
+_STATUS_TO_PB: dict[Any, Any] = {
     model.Status.OK: types_pb2.STATUS_OK,
     model.Status.WARNING: types_pb2.STATUS_WARNING,
     model.Status.CRITICAL: types_pb2.STATUS_CRITICAL,
     model.Status.UNKNOWN: types_pb2.STATUS_UNKNOWN,
 }
-_STATUS_FROM_PB = {v: k for k, v in _STATUS_TO_PB.items()}
+_STATUS_FROM_PB: dict[int, model.Status] = {v: k for k, v in _STATUS_TO_PB.items()}
 _STATUS_FROM_PB[types_pb2.STATUS_UNSPECIFIED] = model.Status.UNKNOWN
 
-_KIND_TO_PB = {
+_KIND_TO_PB: dict[Any, Any] = {
     k: types_pb2.ReadingKind.Value("READING_KIND_" + k.name) for k in model.ReadingKind
 }
-_KIND_FROM_PB = {v: k for k, v in _KIND_TO_PB.items()}
+_KIND_FROM_PB: dict[int, model.ReadingKind] = {v: k for k, v in _KIND_TO_PB.items()}
 
-_ASSET_KIND_TO_PB = {
+_ASSET_KIND_TO_PB: dict[Any, Any] = {
     k: types_pb2.AssetKind.Value("ASSET_KIND_" + k.name) for k in model.AssetKind
 }
-_ASSET_KIND_FROM_PB = {v: k for k, v in _ASSET_KIND_TO_PB.items()}
+_ASSET_KIND_FROM_PB: dict[int, model.AssetKind] = {v: k for k, v in _ASSET_KIND_TO_PB.items()}
 
-_POWER_TO_PB = {
+_POWER_TO_PB: dict[Any, Any] = {
     a: agent_pb2.PowerAction.Value("POWER_ACTION_" + a.name) for a in model.PowerAction
 }
-_POWER_FROM_PB = {v: k for k, v in _POWER_TO_PB.items()}
+_POWER_FROM_PB: dict[int, model.PowerAction] = {v: k for k, v in _POWER_TO_PB.items()}
 
-_OUTCOME_TO_PB = {
+_OUTCOME_TO_PB: dict[Any, Any] = {
     o: agent_pb2.CommandOutcome.Value("COMMAND_OUTCOME_" + o.name) for o in model.CommandOutcome
 }
-_OUTCOME_FROM_PB = {v: k for k, v in _OUTCOME_TO_PB.items()}
+_OUTCOME_FROM_PB: dict[int, model.CommandOutcome] = {v: k for k, v in _OUTCOME_TO_PB.items()}
 
 
 class ConversionError(ValueError):

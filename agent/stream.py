@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import contextlib
 import logging
 import random
 import secrets
@@ -136,10 +137,8 @@ class AgentStream:
         """Flush and wait up to drain_seconds for acks, then stop."""
         self.flush()
         if drain_seconds > 0:
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._drained(), drain_seconds)
-            except TimeoutError:
-                pass
         for task in [*self._tasks, *self._command_tasks]:
             task.cancel()
         await asyncio.gather(*self._tasks, *self._command_tasks, return_exceptions=True)

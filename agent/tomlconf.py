@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import ipaddress
 import re
 import tomllib
@@ -56,7 +57,9 @@ class Located:
                     return number
         return header_line or 1
 
-    def error(self, table: tuple[str, ...], key: str | None, message: str, index: int = 0) -> ConfigError:
+    def error(
+        self, table: tuple[str, ...], key: str | None, message: str, index: int = 0
+    ) -> ConfigError:
         where = ".".join([*table, key] if key else table) or "(top level)"
         line = self.line_of(table, key, index)
         return ConfigError(f"{self.path}:{line}: {where}: {message}")
@@ -81,20 +84,22 @@ class Section:
     def __init__(
         self,
         doc: Located,
-        table: tuple[str, ...],
-        data: Mapping[str, Any],
-        index: int = 0,
+        table: tuple[builtins.str, ...],
+        data: Mapping[builtins.str, Any],
+        index: builtins.int = 0,
     ) -> None:
         self.doc = doc
         self.table = table
         self.data = data
         self.index = index
-        self._used: set[str] = set()
+        self._used: set[builtins.str] = set()
 
-    def error(self, key: str | None, message: str) -> ConfigError:
+    def error(self, key: builtins.str | None, message: builtins.str) -> ConfigError:
         return self.doc.error(self.table, key, message, self.index)
 
-    def _get(self, key: str, types: tuple[type, ...], type_name: str, default: Any) -> Any:
+    def _get(
+        self, key: builtins.str, types: tuple[type, ...], type_name: builtins.str, default: Any
+    ) -> Any:
         self._used.add(key)
         if key not in self.data:
             return default
@@ -105,37 +110,45 @@ class Section:
             raise self.error(key, f"expected {type_name}, got {type(value).__name__}")
         return value
 
-    def str(self, key: str, default: str | None = None, *, required: bool = False) -> str:
+    def str(
+        self, key: builtins.str, default: builtins.str | None = None, *, required: builtins.bool = False
+    ) -> builtins.str:
         if required and key not in self.data:
             raise self.error(None, f"missing required key {key!r}")
-        return self._get(key, (str,), "a string", default)  # type: ignore[no-any-return]
+        return self._get(key, (builtins.str,), "a string", default)  # type: ignore[no-any-return]
 
-    def bool(self, key: str, default: bool) -> bool:
+    def bool(self, key: builtins.str, default: builtins.bool) -> builtins.bool:
         return self._get(key, (bool,), "true or false", default)  # type: ignore[no-any-return]
 
-    def int(self, key: str, default: int, *, minimum: int | None = None) -> int:
+    def int(
+        self, key: builtins.str, default: builtins.int, *, minimum: builtins.int | None = None
+    ) -> builtins.int:
         value = self._get(key, (int,), "an integer", default)
         if minimum is not None and value < minimum:
             raise self.error(key, f"must be at least {minimum}, got {value}")
         return value  # type: ignore[no-any-return]
 
-    def float(self, key: str, default: float, *, minimum: float | None = None) -> float:
+    def float(
+        self, key: builtins.str, default: builtins.float, *, minimum: builtins.float | None = None
+    ) -> builtins.float:
         value = float(self._get(key, (int, float), "a number", default))
         if minimum is not None and value < minimum:
             raise self.error(key, f"must be at least {minimum}, got {value}")
         return value
 
-    def str_list(self, key: str, default: list[str] | None = None) -> list[str]:
+    def str_list(
+        self, key: builtins.str, default: list[builtins.str] | None = None
+    ) -> list[builtins.str]:
         value = self._get(key, (list,), "a list of strings", default or [])
-        if not all(isinstance(v, str) for v in value):
+        if not all(isinstance(v, builtins.str) for v in value):
             raise self.error(key, "expected a list of strings")
         return list(value)
 
-    def table_(self, key: str) -> Section:
+    def table_(self, key: builtins.str) -> Section:
         value = self._get(key, (dict,), "a table", {})
         return Section(self.doc, (*self.table, key), value)
 
-    def tables(self, key: str) -> list[Section]:
+    def tables(self, key: builtins.str) -> list[Section]:
         value = self._get(key, (list,), "an array of tables ([[...]])", [])
         out = []
         for i, item in enumerate(value):
@@ -144,10 +157,10 @@ class Section:
             out.append(Section(self.doc, (*self.table, key), item, i))
         return out
 
-    def str_map(self, key: str) -> dict[str, str]:
+    def str_map(self, key: builtins.str) -> dict[builtins.str, builtins.str]:
         value = self._get(key, (dict,), "a table of strings", {})
         for k, v in value.items():
-            if not isinstance(v, str):
+            if not isinstance(v, builtins.str):
                 raise self.error(key, f"value of {k!r} must be a string")
         return dict(value)
 

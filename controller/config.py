@@ -30,7 +30,9 @@ class ControllerConfig:
         return self.data_dir / "hotspare.sqlite"
 
 
-def load_config(path: Path | None, listen: str | None = None, data_dir: str | None = None) -> ControllerConfig:
+def load_config(
+    path: Path | None, listen: str | None = None, data_dir: str | None = None
+) -> ControllerConfig:
     """Defaults, then the file (if any), then command-line overrides."""
     cfg = ControllerConfig()
     if path is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 from collections.abc import Iterable, Sequence
 
@@ -32,10 +33,8 @@ def effective_reading(
     # Sensors polled slower than the agent's interval (SNMP, SMART) carry their own interval.
     own = r.labels.get("interval_seconds") if r.labels else None
     if own:
-        try:
+        with contextlib.suppress(ValueError):
             stale_ms = max(stale_ms, LIVENESS_INTERVALS * float(own) * 1000)
-        except ValueError:
-            pass
     age_ms = now_ms - r.time_unix_ms
     if age_ms > stale_ms:
         return dataclasses.replace(

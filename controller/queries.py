@@ -43,7 +43,7 @@ class Queries:
         found = self._store.asset(asset_id)
         if found is None:
             return None
-        asset, agent_id = found
+        _, agent_id = found
         agents = self._store.agents()
         agent = next((a for a in agents if a.agent_id == agent_id), None)
         now = _now_ms()

@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 import grpc
 from hotspare.v1 import agent_pb2, agent_pb2_grpc, query_pb2, query_pb2_grpc
@@ -30,7 +30,7 @@ class AgentService(agent_pb2_grpc.AgentServiceServicer):
     def __init__(
         self,
         writer: IngestWriter,
-        register: Callable[[agent_pb2.Hello], asyncio.Future[int] | asyncio.Task[int]],
+        register: Callable[[agent_pb2.Hello], Awaitable[int]],
         router: CommandRouter,
         limits: Limits,
     ) -> None:
@@ -39,7 +39,7 @@ class AgentService(agent_pb2_grpc.AgentServiceServicer):
         self._router = router
         self._limits = limits
 
-    async def Stream(  # noqa: N802 (gRPC naming)
+    async def Stream(
         self,
         request_iterator: AsyncIterator[agent_pb2.AgentMessage],
         context: grpc.aio.ServicerContext,
@@ -136,13 +136,13 @@ class QueryService(query_pb2_grpc.QueryServiceServicer):
     def __init__(self, queries: Queries) -> None:
         self._q = queries
 
-    async def ListAssets(  # noqa: N802
+    async def ListAssets(
         self, request: query_pb2.ListAssetsRequest, context: grpc.aio.ServicerContext
     ) -> query_pb2.ListAssetsResponse:
         summaries = await self._q.summaries()
         return query_pb2.ListAssetsResponse(assets=[convert.summary_to_pb(s) for s in summaries])
 
-    async def GetAsset(  # noqa: N802
+    async def GetAsset(
         self, request: query_pb2.GetAssetRequest, context: grpc.aio.ServicerContext
     ) -> query_pb2.AssetDetail:
         detail = await self._q.detail(request.asset_id)
@@ -151,7 +151,7 @@ class QueryService(query_pb2_grpc.QueryServiceServicer):
         assert detail is not None
         return convert.detail_to_pb(detail)
 
-    async def GetHistory(  # noqa: N802
+    async def GetHistory(
         self, request: query_pb2.HistoryRequest, context: grpc.aio.ServicerContext
     ) -> query_pb2.HistoryResponse:
         to_ms = request.to_unix_ms or _now_ms()
@@ -163,7 +163,7 @@ class QueryService(query_pb2_grpc.QueryServiceServicer):
         )
         return convert.history_to_pb(points)
 
-    async def WatchFleet(  # noqa: N802
+    async def WatchFleet(
         self, request: query_pb2.WatchFleetRequest, context: grpc.aio.ServicerContext
     ) -> AsyncIterator[query_pb2.FleetUpdate]:
         token = self._q.hub.subscribe()

@@ -261,7 +261,6 @@ class Store:
         """Store batches in one transaction; a batch at or below the stored seq is skipped."""
         result = IngestResult()
         now = _now_ms()
-        conn = self.conn
         try:
             self._ingest(items, now, result)
         except BaseException:
@@ -459,8 +458,12 @@ class Store:
             params = (asset_id,)
         sql += " ORDER BY asset_id, component_id"
         return [
-            model.Component(*row[:10], fru=bool(row[10]), parent_component_id=row[11],
-                            labels=json.loads(row[12] or "{}"))
+            model.Component(
+                component_id=row[0], asset_id=row[1], type=row[2], vendor=row[3], model=row[4],
+                part_number=row[5], serial=row[6], firmware=row[7], description=row[8],
+                capacity_bytes=row[9], fru=bool(row[10]), parent_component_id=row[11],
+                labels=json.loads(row[12] or "{}"),
+            )
             for row in self.conn.execute(sql, params)
         ]
 

@@ -41,7 +41,7 @@ class ControllerClient:
         await self.close()
 
     async def close(self) -> None:
-        await self._channel.close()
+        await self._channel.close(None)
 
     async def list_assets(self) -> list[model.AssetSummary]:
         try:

@@ -1,4 +1,6 @@
 """`hotspare demo` placeholder (filled below)."""
 from typing import Any
+
+
 def register(sub: Any) -> None:
     pass
