@@ -15,6 +15,7 @@ SUBCOMMAND_MODULES = [
     "controller.cli.run_cmd",
     "controller.cli.query_cmd",
     "controller.cli.demo_cmd",
+    "controller.cli.tui_cmd",
 ]
 
 

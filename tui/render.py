@@ -1,0 +1,55 @@
+"""Turns domain records into Rich text for tables: status colours, values, ages."""
+
+from __future__ import annotations
+
+import time
+
+from rich.text import Text
+
+from agent import model
+
+STATUS_STYLE = {
+    model.Status.OK: "bold green",
+    model.Status.WARNING: "bold yellow",
+    model.Status.CRITICAL: "bold white on red",
+    model.Status.UNKNOWN: "bold magenta",
+}
+
+
+def status_text(status: model.Status) -> Text:
+    return Text(status.label.upper(), style=STATUS_STYLE[status])
+
+
+def value_text(r: model.Reading) -> str:
+    if r.value is None:
+        return "-"
+    text = f"{r.value:.1f}" if abs(r.value) < 1e6 else f"{r.value:.3g}"
+    return f"{text}{r.unit}" if r.unit in ("%", "C") else f"{text} {r.unit}".strip()
+
+
+def age_text(time_ms: int, now_ms: int | None = None) -> str:
+    if not time_ms:
+        return "never"
+    now_ms = now_ms if now_ms is not None else int(time.time() * 1000)
+    seconds = max(0, (now_ms - time_ms) // 1000)
+    if seconds < 120:
+        return f"{seconds}s"
+    if seconds < 7200:
+        return f"{seconds // 60}m"
+    return f"{seconds // 3600}h"
+
+
+def headline_text(s: model.AssetSummary) -> str:
+    names = {model.ReadingKind.CPU: "cpu", model.ReadingKind.MEMORY: "mem",
+             model.ReadingKind.TEMPERATURE: "temp"}
+    return " ".join(f"{names.get(r.kind, r.sensor_id)} {value_text(r)}" for r in s.headline)
+
+
+def matches(s: model.AssetSummary, query: str) -> bool:
+    """Case-insensitive search over id, name, kind, status, site and rack."""
+    if not query:
+        return True
+    a = s.asset
+    haystack = " ".join([a.asset_id, a.name, a.kind.value, s.worst_status.label,
+                         a.location.site, a.location.rack, a.model, a.vendor]).lower()
+    return all(term in haystack for term in query.lower().split())
