@@ -36,6 +36,7 @@ class LocalConfig(CollectorConfig):
 
     include_loopback: bool = False
     filesystems: tuple[str, ...] = ()  # empty: every real mounted filesystem
+    nics: tuple[str, ...] = ()  # empty: every NIC that is up; listed NICs are watched when down
 
 
 def parse_config(section: Section) -> LocalConfig:
@@ -43,6 +44,7 @@ def parse_config(section: Section) -> LocalConfig:
     cfg = LocalConfig(
         include_loopback=section.bool("include_loopback", False),
         filesystems=tuple(section.str_list("filesystems")),
+        nics=tuple(section.str_list("nics")),
         **common,
     )
     section.finish()
@@ -58,17 +60,26 @@ def threshold_status(value: float, warn: float, crit: float | None = None) -> tu
     return S.OK, ""
 
 
+def throughput_bits_per_second(
+    prev_bytes: tuple[int, int], now_bytes: tuple[int, int], seconds: float
+) -> float | None:
+    """Bit rate of the busier direction; None across a counter reset or wrap (no absurd rate)."""
+    if seconds <= 0:
+        return None
+    deltas = [now - prev for prev, now in zip(prev_bytes, now_bytes, strict=True)]
+    if any(d < 0 for d in deltas):
+        return None
+    return max(deltas) * 8 / seconds
+
+
 def bandwidth_percent(
     prev_bytes: tuple[int, int], now_bytes: tuple[int, int], seconds: float, speed_mbps: float
 ) -> float | None:
     """Utilisation % of the busier direction; None when it cannot be computed honestly."""
-    if seconds <= 0 or speed_mbps <= 0:
+    rate = throughput_bits_per_second(prev_bytes, now_bytes, seconds)
+    if rate is None or speed_mbps <= 0:
         return None
-    deltas = [now - prev for prev, now in zip(prev_bytes, now_bytes, strict=True)]
-    if any(d < 0 for d in deltas):  # counter reset or wrap: no absurd rate
-        return None
-    bits_per_second = max(deltas) * 8 / seconds
-    return min(100.0, bits_per_second / (speed_mbps * 1_000_000) * 100.0)
+    return min(100.0, rate / (speed_mbps * 1_000_000) * 100.0)
 
 
 @dataclass
@@ -165,6 +176,11 @@ class LocalCollector:
             st = stats.get(nic)
             if st is None or (nic == "lo" and not self.config.include_loopback):
                 continue
+            watched = nic in self.config.nics
+            if self.config.nics and not watched:
+                continue
+            if not st.isup and not watched:
+                continue  # unconfigured NICs that are down (virtual, unused) are not monitored
             sample = _NicSample(now, (c.bytes_recv, c.bytes_sent))
             prev = self._nics.get(nic)
             self._nics[nic] = sample
@@ -172,15 +188,19 @@ class LocalCollector:
                 continue  # first sample: no rate yet
             sensor = f"nic:{nic}"
             if not st.isup:
-                out.append(self._reading(sensor, K.BANDWIDTH, None, "%", status=S.UNKNOWN,
+                out.append(self._reading(sensor, K.BANDWIDTH, None, "%", status=S.CRITICAL,
                                          reason="link down", name=f"NIC {nic}"))
                 continue
-            pct = bandwidth_percent(prev.bytes_rx_tx, sample.bytes_rx_tx, now - prev.time_s,
-                                    float(st.speed))
-            if pct is None:
-                reason = "link speed unknown" if st.speed <= 0 else "counter reset"
-                out.append(self._reading(sensor, K.BANDWIDTH, None, "%", status=S.UNKNOWN,
-                                         reason=reason, name=f"NIC {nic}"))
+            seconds = now - prev.time_s
+            if st.speed <= 0:  # virtual NICs expose no speed: report throughput, not a guess
+                rate = throughput_bits_per_second(prev.bytes_rx_tx, sample.bytes_rx_tx, seconds)
+                if rate is not None:
+                    out.append(self._reading(sensor, K.BANDWIDTH, rate, "bit/s",
+                                             name=f"NIC {nic}",
+                                             labels={"speed_mbps": "unknown"}))
+                continue
+            pct = bandwidth_percent(prev.bytes_rx_tx, sample.bytes_rx_tx, seconds, float(st.speed))
+            if pct is None:  # counter reset or wrap: skip this cycle rather than invent a rate
                 continue
             status, reason = threshold_status(pct, BANDWIDTH_WARN_PERCENT)
             out.append(self._reading(sensor, K.BANDWIDTH, pct, "%", status=status, reason=reason,
