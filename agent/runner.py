@@ -72,7 +72,10 @@ class Agent:
         for collector, _, _ in self.collectors:
             with contextlib.suppress(Exception):
                 await collector.close()
-        log.info("agent %s stopped", self.config.agent_id)
+        stats = self.stream.stats
+        log.info("agent %s stopped: epoch=%d last_seq=%d acked_seq=%d pending=%d dropped=%d",
+                 self.config.agent_id, self.stream.epoch, self.stream.last_seq, stats.acked_seq,
+                 self.stream.pending_count, stats.dropped_batches_total)
 
 
 async def main(config: AgentConfig) -> None:

@@ -32,6 +32,7 @@ MIGRATIONS: list[tuple[int, str]] = [
             agent_id TEXT NOT NULL,
             epoch INTEGER NOT NULL,
             highest_seq INTEGER NOT NULL,
+            stored_batches INTEGER NOT NULL DEFAULT 0,
             updated_ms INTEGER NOT NULL,
             PRIMARY KEY (agent_id, epoch)
         ) WITHOUT ROWID;
@@ -249,12 +250,12 @@ class Store:
         ).fetchall()
         return [AgentRow(*row) for row in rows]
 
-    def stored_seqs(self, agent_id: str) -> dict[int, int]:
-        """Highest stored sequence number per epoch of one agent."""
+    def stored_seqs(self, agent_id: str) -> dict[int, tuple[int, int]]:
+        """Per epoch of one agent: (highest stored sequence number, batches stored)."""
         rows = self.conn.execute(
-            "SELECT epoch, highest_seq FROM streams WHERE agent_id=?", (agent_id,)
+            "SELECT epoch, highest_seq, stored_batches FROM streams WHERE agent_id=?", (agent_id,)
         ).fetchall()
-        return {int(e): int(s) for e, s in rows}
+        return {int(e): (int(h), int(n)) for e, h, n in rows}
 
     # ---- ingest --------------------------------------------------------------------
     def ingest(self, items: Iterable[IngestItem]) -> IngestResult:
@@ -272,6 +273,7 @@ class Store:
         conn = self.conn
         with self._transaction():
             highest: dict[tuple[str, int], int] = {}
+            stored: dict[tuple[str, int], int] = {}
             for item in items:
                 key = (item.agent_id, item.epoch)
                 if key not in highest:
@@ -283,14 +285,17 @@ class Store:
                     result.duplicate_items += 1
                     continue
                 highest[key] = item.seq
+                stored[key] = stored.get(key, 0) + 1
                 self._store_batch(item, now, result)
                 result.stored_items += 1
             for (agent_id, epoch), seq in highest.items():
                 conn.execute(
-                    "INSERT INTO streams (agent_id, epoch, highest_seq, updated_ms) VALUES (?,?,?,?)"
-                    " ON CONFLICT(agent_id, epoch) DO UPDATE SET highest_seq=excluded.highest_seq,"
+                    "INSERT INTO streams (agent_id, epoch, highest_seq, stored_batches, updated_ms)"
+                    " VALUES (?,?,?,?,?) ON CONFLICT(agent_id, epoch) DO UPDATE SET"
+                    " highest_seq=excluded.highest_seq,"
+                    " stored_batches=streams.stored_batches + excluded.stored_batches,"
                     " updated_ms=excluded.updated_ms",
-                    (agent_id, epoch, seq, now),
+                    (agent_id, epoch, seq, stored.get((agent_id, epoch), 0), now),
                 )
                 conn.execute(
                     "UPDATE agents SET last_seen_ms=? WHERE agent_id=?", (now, agent_id)
