@@ -1,0 +1,68 @@
+"""Store: migrations, ingest in one transaction, dedupe by (agent, epoch, seq), queries."""
+
+from __future__ import annotations
+
+from agent import model
+from controller.store import IngestItem, Store
+
+
+def _batch(values, t0=1000, asset="a1"):
+    return model.Batch(readings=tuple(
+        model.Reading(asset, "temp", model.ReadingKind.TEMPERATURE, v, "C", model.Status.OK, "",
+                      t0 + i) for i, v in enumerate(values)))
+
+
+def test_store_migrate_is_idempotent(tmp_path):
+    store = Store(tmp_path / "db.sqlite")
+    v = store.migrate()
+    assert v >= 1 and store.migrate() == v
+    assert {"readings", "latest", "sensors", "assets", "events"} <= set(store.db.table_names())
+
+
+def test_store_ingest_dedupes_and_tracks_latest(tmp_path):
+    store = Store(tmp_path / "db.sqlite")
+    store.migrate()
+    store.register_agent("ag", "h", "0", ["local"], 5, 1, [model.Asset("a1", model.AssetKind.SERVER)])
+    r1 = store.ingest([IngestItem("ag", 1, 1, _batch([1, 2, 3])),
+                       IngestItem("ag", 1, 2, _batch([4], t0=2000))])
+    assert r1.stored_items == 2 and r1.readings_stored == 4 and r1.highest_seq[("ag", 1)] == 2
+    r2 = store.ingest([IngestItem("ag", 1, 2, _batch([99], t0=3000)),
+                       IngestItem("ag", 1, 1, _batch([98], t0=3000))])
+    assert r2.stored_items == 0 and r2.duplicate_items == 2
+    assert store.count_readings() == 4
+    latest = store.latest_readings(["a1"])
+    assert [r.value for r in latest] == [4]
+    assert store.stored_seqs("ag") == {1: (2, 2)}
+    hist = store.history("a1", "temp", 0, 10_000)
+    assert [p.value for p in hist] == [1, 2, 3, 4]
+    assert len(store.history("a1", "temp", 0, 10_000, max_points=2)) == 2
+
+
+def test_store_new_epoch_restarts_sequence(tmp_path):
+    store = Store(tmp_path / "db.sqlite")
+    store.migrate()
+    store.ingest([IngestItem("ag", 1, 5, _batch([1]))])
+    r = store.ingest([IngestItem("ag", 2, 1, _batch([2], t0=5000))])
+    assert r.stored_items == 1 and store.stored_seqs("ag") == {1: (5, 1), 2: (1, 1)}
+
+
+def test_store_events_and_components_upsert(tmp_path):
+    store = Store(tmp_path / "db.sqlite")
+    store.migrate()
+    ev = model.Event("a1", "sel:1", 10, "sel", model.Status.CRITICAL, "PSU1", "assert", "failed")
+    comp = model.Component("disk:S1", "a1", "disk", model.__name__ and "ACME", "M1", "P1", "S1")
+    store.ingest([IngestItem("ag", 1, 1, model.Batch(events=(ev, ev), components=(comp,)))])
+    store.ingest([IngestItem("ag", 1, 2, model.Batch(events=(ev,), components=(comp,)))])
+    assert store.events("a1") == [ev]
+    assert store.components("a1") == [comp]
+    # an asset referenced only by readings is created so nothing accepted is lost
+    store.ingest([IngestItem("ag", 1, 3, _batch([1], asset="new-asset"))])
+    assert store.asset("new-asset") is not None
+
+
+def test_store_retention_prunes_history_not_latest(tmp_path):
+    store = Store(tmp_path / "db.sqlite")
+    store.migrate()
+    store.ingest([IngestItem("ag", 1, 1, _batch([1, 2, 3], t0=1000))])
+    assert store.prune_readings(1002) == 2
+    assert store.count_readings() == 1 and len(store.latest_readings()) == 1
