@@ -52,3 +52,31 @@ def _safe(fn):
         return fn()
     except AssertionError:
         return None
+
+
+def test_end_to_end_agent_down_makes_readings_unknown(tmp_path, start_agent):
+    from tests.helpers import ControllerProc, cli
+
+    ctl = ControllerProc(tmp_path / "data")
+    ctl.wait_ready()
+    try:
+        agent = start_agent(ctl.address, AGENT_TOML.format(asset="live-host").replace(
+            'id = "e2e-agent"', 'id = "live-agent"'))
+        wait_for(lambda: _safe(lambda: _agent_up(ctl.address, "live-host") is True), 15, 0.3,
+                 "agent up")
+        assert agent.stop() == 0
+        wait_for(lambda: _safe(lambda: _agent_up(ctl.address, "live-host") is False), 15, 0.3,
+                 "agent reported down after 3 intervals")
+        doc = cli_json("readings", "live-host", "--controller", ctl.address)
+        assert doc["readings"] and all(r["status"] == "unknown" for r in doc["readings"])
+        assert all("down" in r["reason"] for r in doc["readings"])
+        assert doc["asset"]["status"] == "unknown"
+        assert cli("assets", "--controller", ctl.address).returncode == 0
+    finally:
+        assert ctl.stop() == 0  # SIGTERM: graceful shutdown, exit status 0
+    assert "controller stopped" in ctl.log()
+
+
+def _agent_up(address, asset):
+    assets = cli_json("assets", "--controller", address)["assets"]
+    return next(a["agent_up"] for a in assets if a["asset_id"] == asset)
