@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
+from pathlib import Path
 from types import TracebackType
 
 import grpc
@@ -11,6 +13,20 @@ from hotspare.v1 import query_pb2, query_pb2_grpc
 from agent import convert, model
 
 DEFAULT_CONTROLLER = "127.0.0.1:50051"
+
+
+def _channel(address: str) -> grpc.aio.Channel:
+    """TLS when HOTSPARE_CA_FILE is set (mutual with HOTSPARE_CERT_FILE/HOTSPARE_KEY_FILE)."""
+    ca = os.environ.get("HOTSPARE_CA_FILE")
+    if not ca:
+        return grpc.aio.insecure_channel(address)
+    cert, key = os.environ.get("HOTSPARE_CERT_FILE"), os.environ.get("HOTSPARE_KEY_FILE")
+    creds = grpc.ssl_channel_credentials(
+        root_certificates=Path(ca).read_bytes(),
+        private_key=Path(key).read_bytes() if key else None,
+        certificate_chain=Path(cert).read_bytes() if cert else None,
+    )
+    return grpc.aio.secure_channel(address, creds)
 
 
 class ClientError(Exception):
@@ -29,7 +45,7 @@ class ControllerClient:
     def __init__(self, address: str = DEFAULT_CONTROLLER, timeout_seconds: float = 5.0) -> None:
         self.address = address
         self.timeout_seconds = timeout_seconds
-        self._channel = grpc.aio.insecure_channel(address)
+        self._channel = _channel(address)
         self._stub = query_pb2_grpc.QueryServiceStub(self._channel)
 
     async def __aenter__(self) -> ControllerClient:
