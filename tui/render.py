@@ -20,9 +20,18 @@ def status_text(status: model.Status) -> Text:
     return Text(status.label.upper(), style=STATUS_STYLE[status])
 
 
+def duration_text(seconds: float) -> str:
+    for limit, div, unit in ((120, 1, "s"), (7200, 60, "min"), (172800, 3600, "h")):
+        if seconds < limit:
+            return f"{seconds / div:.1f} {unit}"
+    return f"{seconds / 86400:.1f} d"
+
+
 def value_text(r: model.Reading) -> str:
     if r.value is None:
         return "-"
+    if r.unit == "s" and r.value >= 120:
+        return duration_text(r.value)
     text = f"{r.value:.1f}" if abs(r.value) < 1e6 else f"{r.value:.3g}"
     return f"{text}{r.unit}" if r.unit in ("%", "C") else f"{text} {r.unit}".strip()
 

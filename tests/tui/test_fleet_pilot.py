@@ -52,6 +52,10 @@ async def test_tui_fleet_fills_and_opens_asset(running_controller, start_agent):
         await _wait(lambda: readings.row_count >= 3, pilot)
         keys = {k.value for k in readings.rows}
         assert {"cpu", "memory"} <= keys
+        await pilot.press("e")
+        await _wait(lambda: "Severity" in [str(c.label) for c in readings.columns.values()], pilot)
+        await pilot.press("s")
+        await _wait(lambda: "cpu" in {k.value for k in readings.rows}, pilot)
         await pilot.press("escape")
         await _wait(lambda: isinstance(app.screen, FleetScreen), pilot)
         await asyncio.sleep(0)

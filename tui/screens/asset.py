@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Sparkline, Static
 
@@ -19,6 +20,11 @@ if TYPE_CHECKING:
     from tui.app import HotSpareApp
 
 REFRESH_SECONDS = 2.0
+COLUMNS = {
+    "readings": ["Sensor", "Value", "Status", "Age", "Reason"],
+    "components": ["Type", "Model", "Serial", "Part", "Firmware"],
+    "events": ["Age", "Severity", "Type", "Sensor", "Description"],
+}
 
 
 class AssetScreen(Screen[None]):
@@ -27,7 +33,12 @@ class AssetScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back"),
         Binding("r", "reload", "Refresh"),
+        Binding("s", "show('readings')", "Sensors"),
+        Binding("c", "show('components')", "Components"),
+        Binding("e", "show('events')", "Events"),
     ]
+
+    mode: reactive[str] = reactive("readings")
 
     def __init__(self, asset_id: str) -> None:
         super().__init__()
@@ -38,11 +49,7 @@ class AssetScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(self.asset_id, id="asset-title")
-        table: DataTable[object] = DataTable(id="readings", cursor_type="row", zebra_stripes=True)
-        for key, label in [("sensor", "Sensor"), ("value", "Value"), ("status", "Status"),
-                           ("age", "Age"), ("reason", "Reason")]:
-            table.add_column(label, key=key)
-        yield table
+        yield DataTable(id="readings", cursor_type="row", zebra_stripes=True)
         yield Static("history: select a sensor", id="history-label")
         yield Sparkline([], id="history")
         yield Footer()
@@ -75,17 +82,41 @@ class AssetScreen(Screen[None]):
         ident = " ".join(x for x in (a.vendor, a.model, a.serial) if x)
         title.update(render.status_text(s.worst_status) + f"  {a.asset_id} ({a.kind.value})"
                      f"  {ident}  {where}  agent {s.agent_id} {'up' if s.agent_up else 'DOWN'}")
-        self.fill(self.detail.latest)
+        self.fill()
         if self.history_sensor:
             await self.load_history(self.history_sensor)
 
-    def fill(self, readings: tuple[model.Reading, ...]) -> None:
+    def watch_mode(self, old: str, new: str) -> None:
+        if old != new:
+            self.query_one(DataTable).clear(columns=True)
+        self.fill()
+
+    def action_show(self, mode: str) -> None:
+        self.mode = mode
+
+    def fill(self) -> None:
+        """Show readings, components or events of the loaded detail in the one table."""
         table = self.query_one(DataTable)
+        if not table.columns:
+            for label in COLUMNS[self.mode]:
+                table.add_column(label, key=label.lower())
+        if self.detail is None:
+            return
         cursor = table.cursor_row
         table.clear()
-        for r in readings:
-            table.add_row(r.name or r.sensor_id, render.value_text(r), render.status_text(r.status),
-                          render.age_text(r.time_unix_ms), r.reason, key=r.sensor_id)
+        if self.mode == "readings":
+            for r in self.detail.latest:
+                table.add_row(r.name or r.sensor_id, render.value_text(r),
+                              render.status_text(r.status), render.age_text(r.time_unix_ms),
+                              r.reason, key=r.sensor_id)
+        elif self.mode == "components":
+            for c in self.detail.components:
+                table.add_row(c.type, c.model or c.description, c.serial, c.part_number,
+                              c.firmware, key=c.component_id)
+        else:
+            for i, e in enumerate(self.detail.events):
+                table.add_row(render.age_text(e.time_unix_ms), render.status_text(e.severity),
+                              e.type, e.sensor, e.description, key=f"{i}:{e.source_id}")
         if 0 <= cursor < table.row_count:
             table.move_cursor(row=cursor)
 
@@ -103,7 +134,7 @@ class AssetScreen(Screen[None]):
 
     @on(DataTable.RowHighlighted, "#readings")
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
-        if event.row_key.value and event.row_key.value != self.history_sensor:
+        if self.mode == "readings" and event.row_key.value and event.row_key.value != self.history_sensor:
             self.history_sensor = str(event.row_key.value)
             self.run_worker(self.load_history(self.history_sensor), group="history",
                             exclusive=True)
