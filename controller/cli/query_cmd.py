@@ -6,7 +6,6 @@ import argparse
 import asyncio
 import json
 import sys
-import time
 from typing import Any
 
 from agent import model
@@ -61,25 +60,6 @@ def summary_json(s: model.AssetSummary) -> dict[str, Any]:
     }
 
 
-def format_value(r: model.Reading) -> str:
-    if r.value is None:
-        return "-"
-    text = f"{r.value:.1f}" if abs(r.value) < 1e6 else f"{r.value:.3g}"
-    return f"{text} {r.unit}".strip()
-
-
-def age_text(time_ms: int, now_ms: int | None = None) -> str:
-    if not time_ms:
-        return "never"
-    now_ms = now_ms or int(time.time() * 1000)
-    seconds = max(0, (now_ms - time_ms) // 1000)
-    if seconds < 120:
-        return f"{seconds}s ago"
-    if seconds < 7200:
-        return f"{seconds // 60}m ago"
-    return f"{seconds // 3600}h ago"
-
-
 def _table(rows: list[list[str]], headers: list[str]) -> str:
     widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h)
               for i, h in enumerate(headers)]
@@ -113,10 +93,11 @@ def cmd_assets(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps({"assets": [summary_json(s) for s in summaries]}, indent=2))
         return 0
+    from tui.render import age_text, headline_text
+
     rows = [
         [s.asset.asset_id, s.asset.kind.value, s.worst_status.label,
-         age_text(s.last_seen_unix_ms),
-         " ".join(f"{r.sensor_id}={format_value(r)}" for r in s.headline), s.worst_reason]
+         age_text(s.last_seen_unix_ms), headline_text(s), s.worst_reason]
         for s in summaries
     ]
     print(_table(rows, ["ASSET", "KIND", "STATUS", "LAST SEEN", "HEADLINE", "REASON"]))
@@ -136,7 +117,9 @@ def cmd_readings(args: argparse.Namespace) -> int:
                "readings": [reading_json(r) for r in detail.latest]}
         print(json.dumps(doc, indent=2))
         return 0
-    rows = [[r.sensor_id, r.kind.value, format_value(r), r.status.label,
+    from tui.render import age_text, value_text
+
+    rows = [[r.sensor_id, r.kind.value, value_text(r), r.status.label,
              age_text(r.time_unix_ms), r.reason] for r in detail.latest]
     print(f"{detail.summary.asset.asset_id}: {detail.summary.worst_status.label}")
     print(_table(rows, ["SENSOR", "KIND", "VALUE", "STATUS", "AGE", "REASON"]))
