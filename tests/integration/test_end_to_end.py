@@ -79,4 +79,4 @@ def test_end_to_end_agent_down_makes_readings_unknown(tmp_path, start_agent):
 
 def _agent_up(address, asset):
     assets = cli_json("assets", "--controller", address)["assets"]
-    return next(a["agent_up"] for a in assets if a["asset_id"] == asset)
+    return next((a["agent_up"] for a in assets if a["asset_id"] == asset), None)
