@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -115,10 +114,13 @@ class AgentService(agent_pb2_grpc.AgentServiceServicer):
         epoch: int,
         outbound: asyncio.Queue[agent_pb2.ControllerMessage | None],
     ) -> None:
-        with contextlib.suppress(Exception):  # a failed commit is simply not acked
+        try:
             highest = await fut
-            outbound.put_nowait(agent_pb2.ControllerMessage(
-                ack=agent_pb2.Ack(stream_epoch=epoch, highest_seq=highest)))
+        except Exception:  # a failed commit is not acked: end the stream so the agent re-sends
+            outbound.put_nowait(None)
+            return
+        outbound.put_nowait(agent_pb2.ControllerMessage(
+            ack=agent_pb2.Ack(stream_epoch=epoch, highest_seq=highest)))
 
     @staticmethod
     async def _push_commands(
