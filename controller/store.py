@@ -89,6 +89,16 @@ MIGRATIONS: list[tuple[int, str]] = [
             status INTEGER NOT NULL,
             PRIMARY KEY (sensor_key, time_ms)
         ) WITHOUT ROWID;
+        CREATE TABLE readings_hourly (
+            sensor_key INTEGER NOT NULL,
+            hour_ms INTEGER NOT NULL,
+            samples INTEGER NOT NULL,
+            min_value REAL,
+            max_value REAL,
+            sum_value REAL,
+            worst_status INTEGER NOT NULL,
+            PRIMARY KEY (sensor_key, hour_ms)
+        ) WITHOUT ROWID;
         CREATE TABLE latest (
             sensor_key INTEGER PRIMARY KEY,
             time_ms INTEGER NOT NULL,
@@ -494,11 +504,21 @@ class Store:
         ).fetchone()
         if row is None:
             return []
+        key = row[0]
         rows = self.conn.execute(
             "SELECT time_ms, value, status FROM readings WHERE sensor_key=? AND time_ms BETWEEN ? AND ?"
             " ORDER BY time_ms",
-            (row[0], from_ms, to_ms),
+            (key, from_ms, to_ms),
         ).fetchall()
+        # Older than retention: hourly averages (with the hour's worst status) from downsampling.
+        raw_start = rows[0][0] if rows else to_ms + 1
+        hourly = self.conn.execute(
+            "SELECT hour_ms, sum_value / nullif(samples, 0), worst_status FROM readings_hourly"
+            " WHERE sensor_key=? AND hour_ms BETWEEN ? AND ? AND hour_ms + 3600000 <= ?"
+            " ORDER BY hour_ms",
+            (key, from_ms - 3_600_000 + 1, to_ms, raw_start),
+        ).fetchall()
+        rows = hourly + rows
         if max_points and len(rows) > max_points:
             step = len(rows) / max_points
             rows = [rows[int(i * step)] for i in range(max_points)]
@@ -508,9 +528,22 @@ class Store:
         return int(self.conn.execute("SELECT count(*) FROM readings").fetchone()[0])
 
     def prune_readings(self, older_than_ms: int) -> int:
-        """Retention: delete history older than the cutoff (latest values stay)."""
+        """Retention: fold history older than the cutoff into hourly rows, then delete it."""
+        cutoff = older_than_ms - older_than_ms % 3_600_000  # whole hours only
         with self._transaction():
-            cur = self.conn.execute("DELETE FROM readings WHERE time_ms < ?", (older_than_ms,))
+            self.conn.execute(
+                "INSERT INTO readings_hourly (sensor_key, hour_ms, samples, min_value, max_value,"
+                " sum_value, worst_status) SELECT sensor_key, time_ms - time_ms % 3600000,"
+                " count(value), min(value), max(value), sum(value), max(status) FROM readings"
+                " WHERE time_ms < ? GROUP BY 1, 2 ON CONFLICT(sensor_key, hour_ms) DO UPDATE SET"
+                " samples = samples + excluded.samples,"
+                " min_value = min(coalesce(min_value, excluded.min_value), excluded.min_value),"
+                " max_value = max(coalesce(max_value, excluded.max_value), excluded.max_value),"
+                " sum_value = coalesce(sum_value, 0) + coalesce(excluded.sum_value, 0),"
+                " worst_status = max(worst_status, excluded.worst_status)",
+                (cutoff,),
+            )
+            cur = self.conn.execute("DELETE FROM readings WHERE time_ms < ?", (cutoff,))
         return cur.rowcount
 
     # ---- plumbing ------------------------------------------------------------------

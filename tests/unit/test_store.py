@@ -60,9 +60,18 @@ def test_store_events_and_components_upsert(tmp_path):
     assert store.asset("new-asset") is not None
 
 
-def test_store_retention_prunes_history_not_latest(tmp_path):
+def test_store_retention_downsamples_to_hourly_and_keeps_latest(tmp_path):
     store = Store(tmp_path / "db.sqlite")
     store.migrate()
-    store.ingest([IngestItem("ag", 1, 1, _batch([1, 2, 3], t0=1000))])
-    assert store.prune_readings(1002) == 2
+    hour = 3_600_000
+    # hour 0: 1, 2, 3 ; hour 1: 10 ; hour 2 (kept raw): 7
+    batch = model.Batch(readings=tuple(
+        model.Reading("a1", "temp", model.ReadingKind.TEMPERATURE, v, "C",
+                      model.Status.WARNING if v == 3 else model.Status.OK, "", t)
+        for v, t in ((1, 10), (2, 20), (3, 30), (10, hour + 5), (7, 2 * hour + 5))))
+    store.ingest([IngestItem("ag", 1, 1, batch)])
+    assert store.prune_readings(2 * hour + 100) == 4  # cutoff rounds down to whole hours
     assert store.count_readings() == 1 and len(store.latest_readings()) == 1
+    hist = store.history("a1", "temp", 0, 3 * hour)
+    assert [(p.time_unix_ms, p.value) for p in hist] == [(0, 2.0), (hour, 10.0), (2 * hour + 5, 7)]
+    assert hist[0].status is model.Status.WARNING  # the hour keeps its worst status
