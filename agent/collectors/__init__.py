@@ -59,6 +59,7 @@ class CommandHandler(Protocol):
 # name -> module; each module has parse_config(Section) and build(config, CollectorContext).
 REGISTRY: dict[str, str] = {
     "local": "agent.collectors.local",
+    "smart": "agent.collectors.smart",
 }
 
 
