@@ -16,6 +16,7 @@ SUBCOMMAND_MODULES = [
     "controller.cli.query_cmd",
     "controller.cli.demo_cmd",
     "controller.cli.tui_cmd",
+    "controller.cli.smart_cmd",
 ]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import json
 import sys
 from typing import Any
@@ -114,7 +115,10 @@ def cmd_readings(args: argparse.Namespace) -> int:
         return 1
     if args.json:
         doc = {"asset": summary_json(detail.summary),
-               "readings": [reading_json(r) for r in detail.latest]}
+               "readings": [reading_json(r) for r in detail.latest],
+               "components": [dataclasses.asdict(c) for c in detail.components],
+               "events": [{**dataclasses.asdict(e), "severity": e.severity.label}
+                          for e in detail.events]}
         print(json.dumps(doc, indent=2))
         return 0
     from tui.render import age_text, value_text
