@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 
 from hypothesis import given, settings
@@ -34,15 +35,11 @@ json_values = st.recursive(
 @given(json_values)
 def test_smart_parse_never_raises_anything_but_parse_error(doc):
     text = json.dumps(doc)
-    try:
+    with contextlib.suppress(ParseError):
         parse_disk(text, "/dev/sda")
-    except ParseError:
-        pass
     for cut in (len(text) // 2, 1):
-        try:
+        with contextlib.suppress(ParseError):
             parse_disk(text[:cut], "/dev/sda")
-        except ParseError:
-            pass
 
 
 @settings(max_examples=100, deadline=None)
