@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from hotspare.v1 import agent_pb2, query_pb2, types_pb2
+from hotspare.v1 import agent_pb2, alerts_pb2, query_pb2, types_pb2
 
 from agent import model
+from controller.alerts import Alert
+from controller.maintenance import Matcher, Silence, Window
 
 _STATUS_TO_PB: dict[Any, Any] = {
     model.Status.OK: types_pb2.STATUS_OK,
@@ -290,6 +292,7 @@ def summary_to_pb(s: model.AssetSummary) -> query_pb2.AssetSummary:
         agent_id=s.agent_id,
         agent_up=s.agent_up,
         headline=[reading_to_pb(r) for r in s.headline],
+        alert_level=s.alert_level,
     )
 
 
@@ -302,6 +305,7 @@ def summary_from_pb(msg: query_pb2.AssetSummary) -> model.AssetSummary:
         agent_id=msg.agent_id,
         agent_up=msg.agent_up,
         headline=tuple(reading_from_pb(r) for r in msg.headline),
+        alert_level=msg.alert_level,
     )
 
 
@@ -341,3 +345,58 @@ def history_from_pb(msg: query_pb2.HistoryResponse) -> list[model.HistoryPoint]:
         )
         for p in msg.points
     ]
+
+
+# ---- alerts, silences, maintenance windows (controller records) -----------------------------
+
+_ALERT_TIMES = {"started_ms": "started_unix_ms", "fired_ms": "fired_unix_ms",
+                "resolved_ms": "resolved_unix_ms", "last_reading_ms": "last_reading_unix_ms",
+                "acked_ms": "acked_unix_ms"}
+_ALERT_PLAIN = ("alert_id", "rule", "level", "asset_id", "sensor_id", "state", "summary",
+                "reason", "threshold", "threshold_source", "no_data", "acked_by", "ack_comment",
+                "flapping", "children", "folded_into", "held_reason")
+
+
+def alert_to_pb(a: Alert) -> alerts_pb2.Alert:
+    msg = alerts_pb2.Alert(**{k: getattr(a, k) for k in _ALERT_PLAIN},
+                           **{pb: getattr(a, dom) for dom, pb in _ALERT_TIMES.items()})
+    if a.last_value is not None:
+        msg.last_value = a.last_value
+    return msg
+
+
+def alert_from_pb(msg: alerts_pb2.Alert) -> Alert:
+    fields: dict[str, Any] = {k: getattr(msg, k) for k in _ALERT_PLAIN}
+    fields.update({dom: getattr(msg, pb) for dom, pb in _ALERT_TIMES.items()})
+    fields["last_value"] = msg.last_value if msg.HasField("last_value") else None
+    return Alert(**fields)
+
+
+def matcher_to_pb(m: Matcher) -> alerts_pb2.Matcher:
+    return alerts_pb2.Matcher(asset=m.asset, rule=m.rule, level=m.level)
+
+
+def matcher_from_pb(msg: alerts_pb2.Matcher) -> Matcher:
+    return Matcher(msg.asset or "*", msg.rule or "*", msg.level)
+
+
+def silence_to_pb(s: Silence) -> alerts_pb2.Silence:
+    return alerts_pb2.Silence(silence_id=s.silence_id, matcher=matcher_to_pb(s.matcher),
+                              author=s.author, reason=s.reason, created_unix_ms=s.created_ms,
+                              expires_unix_ms=s.expires_ms)
+
+
+def silence_from_pb(msg: alerts_pb2.Silence) -> Silence:
+    return Silence(msg.silence_id, matcher_from_pb(msg.matcher), msg.author, msg.reason,
+                   msg.created_unix_ms, msg.expires_unix_ms)
+
+
+def window_to_pb(w: Window) -> alerts_pb2.MaintenanceWindow:
+    return alerts_pb2.MaintenanceWindow(
+        window_id=w.window_id, name=w.name, matcher=matcher_to_pb(w.matcher), start=w.start,
+        end=w.end, days=list(w.days), dates=list(w.dates), timezone=w.timezone)
+
+
+def window_from_pb(msg: alerts_pb2.MaintenanceWindow) -> Window:
+    return Window(msg.window_id, msg.name, matcher_from_pb(msg.matcher), msg.start or "00:00",
+                  msg.end or "00:00", tuple(msg.days), tuple(msg.dates), msg.timezone or "UTC")

@@ -216,6 +216,7 @@ class AssetSummary:
     agent_id: str
     agent_up: bool
     headline: tuple[Reading, ...] = ()
+    alert_level: int = 0  # most severe firing alert level (1 worst); 0: none
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,13 +2,28 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from agent import model
 from agent.tomlconf import ConfigError, Section, load, parse_address
+from controller.maintenance import Matcher, Window, validate_window
+from controller.rules import Rule
 
 DEFAULT_LISTEN = "127.0.0.1:50051"
 DEFAULT_DATA_DIR = "hotspare-data"
+
+
+@dataclass(frozen=True, slots=True)
+class AlertsConfig:
+    """Rules, webhooks, maintenance windows and the heartbeat."""
+
+    rules: tuple[Rule, ...] = ()  # operator rules; they win over built-ins of the same name
+    webhooks: tuple[str, ...] = ()
+    windows: tuple[Window, ...] = ()
+    heartbeat_seconds: float = 0.0  # 0: no heartbeat
+    tick_seconds: float = 1.0
+    controller_name: str = "hotspare"
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +39,7 @@ class ControllerConfig:
     tls_cert_file: str = ""
     tls_key_file: str = ""
     tls_client_ca_file: str = ""
+    alerts: AlertsConfig = field(default_factory=AlertsConfig)
 
     @property
     def database_path(self) -> Path:
@@ -57,6 +73,7 @@ def load_config(
             tls_cert_file=sec.str("tls_cert_file", ""),
             tls_key_file=sec.str("tls_key_file", ""),
             tls_client_ca_file=sec.str("tls_client_ca_file", ""),
+            alerts=_alerts(root.table_("alerts")),
         )
         sec.finish()
         root.finish()
@@ -68,4 +85,78 @@ def load_config(
         cfg = replace(cfg, listen=listen)
     if data_dir is not None:
         cfg = replace(cfg, data_dir=Path(data_dir))
+    return cfg
+
+
+_CONDITIONS = {"above", "below", "status", "absent"}
+
+
+def _rule(sec: Section) -> Rule:
+    name = sec.str("name", required=True)
+    level = sec.int("level", 3, minimum=1)
+    if level > 3:
+        raise sec.error("level", "must be 1, 2 or 3")
+    kinds = []
+    for text in sec.str_list("kinds"):
+        try:
+            kinds.append(model.ReadingKind(text))
+        except ValueError:
+            raise sec.error("kinds", f"unknown reading kind {text!r}") from None
+    condition = sec.str("condition", "above")
+    if condition not in _CONDITIONS:
+        raise sec.error("condition", f"must be one of {', '.join(sorted(_CONDITIONS))}")
+    status_text = sec.str("status", "critical")
+    try:
+        status = model.Status[status_text.upper()]
+    except KeyError:
+        raise sec.error("status", "must be warning or critical") from None
+    recover = sec.float("recover", float("nan")) if "recover" in sec.data else None
+    rule = Rule(
+        name=name, level=level, kinds=tuple(kinds), condition=condition,
+        threshold=sec.float("threshold", 0.0), recover=recover, status_at_least=status,
+        for_seconds=sec.float("for_seconds", 0.0, minimum=0),
+        absent_seconds=sec.float("absent_seconds", 0.0, minimum=0),
+        asset=sec.str("asset", "*"), sensor=sec.str("sensor", "*"),
+        labels=sec.str_map("labels"), source="operator", summary=sec.str("summary", name),
+    )
+    if condition == "absent" and rule.absent_seconds <= 0:
+        raise sec.error("absent_seconds", "an absent rule needs absent_seconds > 0")
+    sec.finish()
+    return rule
+
+
+def _window(sec: Section, index: int) -> Window:
+    window = Window(
+        window_id=sec.str("id", f"config-{index}"),
+        name=sec.str("name", required=True),
+        matcher=Matcher(sec.str("asset", "*"), sec.str("rule", "*"), sec.int("level", 0)),
+        start=sec.str("start", "00:00"), end=sec.str("end", "00:00"),
+        days=tuple(sec.str_list("days")), dates=tuple(sec.str_list("dates")),
+        timezone=sec.str("timezone", "UTC"),
+    )
+    try:
+        validate_window(window)
+    except (ValueError, KeyError) as exc:
+        raise sec.error(None, f"bad maintenance window: {exc}") from None
+    sec.finish()
+    return window
+
+
+def _alerts(sec: Section) -> AlertsConfig:
+    webhooks = []
+    for hook in sec.tables("webhooks"):
+        url = hook.str("url", required=True)
+        if not url.startswith(("http://", "https://")):
+            raise hook.error("url", "must start with http:// or https://")
+        webhooks.append(url)
+        hook.finish()
+    cfg = AlertsConfig(
+        rules=tuple(_rule(r) for r in sec.tables("rules")),
+        webhooks=tuple(webhooks),
+        windows=tuple(_window(w, i) for i, w in enumerate(sec.tables("maintenance"))),
+        heartbeat_seconds=sec.float("heartbeat_seconds", 0.0, minimum=0),
+        tick_seconds=sec.float("tick_seconds", 1.0, minimum=0.05),
+        controller_name=sec.str("controller_name", "hotspare"),
+    )
+    sec.finish()
     return cfg

@@ -13,7 +13,7 @@ from hotspare.v1 import agent_pb2
 
 from agent import convert
 from agent.threads import SerialWorker
-from controller.store import IngestItem, IngestResult, Store
+from controller.store import Evaluate, IngestItem, IngestResult, Store
 
 log = logging.getLogger("hotspare.controller.ingest")
 
@@ -84,8 +84,10 @@ class IngestWriter:
         worker: SerialWorker,
         on_committed: Callable[[IngestResult], None] | None = None,
         max_items_per_commit: int = 256,
+        evaluate: Evaluate | None = None,
     ) -> None:
         self._store = store
+        self._evaluate = evaluate
         self._worker = worker
         self._on_committed = on_committed
         self._max = max_items_per_commit
@@ -116,7 +118,9 @@ class IngestWriter:
                 work.append(self._queue.get_nowait())
             started = time.monotonic()
             try:
-                result = await self._worker.run(self._store.ingest, [item for item, _ in work])
+                result = await self._worker.run(
+                    self._store.ingest, [item for item, _ in work], self._evaluate
+                )
             except Exception as exc:
                 log.error("ingest of %d batches failed: %s", len(work), exc)
                 for _, fut in work:

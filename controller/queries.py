@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import time
 from collections.abc import Iterable
 
@@ -34,7 +35,9 @@ class Queries:
             latest = self._store.latest_readings([a[0].asset_id for a in assets])
         else:
             latest = self._store.latest_readings()
-        return fleet.summarize(assets, self._store.agents(), latest, _now_ms())
+        levels = self._store.worst_alert_levels()
+        return [dataclasses.replace(s, alert_level=levels.get(s.asset.asset_id, 0))
+                for s in fleet.summarize(assets, self._store.agents(), latest, _now_ms())]
 
     async def summaries(self, asset_ids: Iterable[str] | None = None) -> list[model.AssetSummary]:
         return await self._worker.run(self._summaries_sync, asset_ids)
@@ -50,6 +53,8 @@ class Queries:
         up = fleet.agent_up(agent, now)
         latest = self._store.latest_readings([asset_id])
         summary = fleet.summarize([found], agents, latest, now)[0]
+        summary = dataclasses.replace(
+            summary, alert_level=self._store.worst_alert_levels().get(asset_id, 0))
         shown = tuple(fleet.effective_reading(r, agent, up, now) for r in latest)
         return model.AssetDetail(
             summary=summary,

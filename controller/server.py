@@ -11,10 +11,12 @@ from pathlib import Path
 
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
-from hotspare.v1 import agent_pb2, agent_pb2_grpc, query_pb2_grpc
+from hotspare.v1 import agent_pb2, agent_pb2_grpc, alerts_pb2_grpc, query_pb2_grpc
 
 from agent import convert
 from agent.threads import SerialWorker
+from controller.alert_service import AlertService
+from controller.alerting import Alerting
 from controller.commands import CommandRouter
 from controller.config import ControllerConfig
 from controller.hub import FleetHub
@@ -41,7 +43,10 @@ class Controller:
         self.hub = FleetHub()
         self.router = CommandRouter()
         self.queries = Queries(self.reader, self.read_worker, self.hub)
-        self.writer = IngestWriter(self.store, self.db_worker, self._committed)
+        self.alerting = Alerting(config.alerts, self.store, self.db_worker, self.hub.publish)
+        self.db_worker.call(self.alerting.load)
+        self.writer = IngestWriter(self.store, self.db_worker, self._committed,
+                                   evaluate=self.alerting.evaluate)
         self.server: grpc.aio.Server | None = None
         self.port = 0
         self._tasks: list[asyncio.Task[None]] = []
@@ -73,10 +78,14 @@ class Controller:
         )
         query_pb2_grpc.add_QueryServiceServicer_to_server(QueryService(self.queries), self.server)
         health_pb2_grpc.add_HealthServicer_to_server(self.health, self.server)
+        alerts_pb2_grpc.add_AlertServiceServicer_to_server(
+            AlertService(self.alerting, self.reader, self.read_worker), self.server)
         self.port = self._bind(self.server)
         self.writer.start()
+        self.alerting.start()
         await self.server.start()
-        for name in ("", "hotspare.v1.AgentService", "hotspare.v1.QueryService"):
+        for name in ("", "hotspare.v1.AgentService", "hotspare.v1.QueryService",
+                     "hotspare.v1.AlertService"):
             await self.health.set(name, health_pb2.HealthCheckResponse.SERVING)
         self._tasks.append(asyncio.create_task(self.queries.watch_liveness()))
         self._tasks.append(asyncio.create_task(self._retention()))
@@ -115,6 +124,7 @@ class Controller:
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self.alerting.stop()
         await self.writer.stop()
         self.db_worker.call(self.store.close)
         self.read_worker.call(self.reader.close)

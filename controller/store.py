@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import json
 import sqlite3
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,6 +15,10 @@ from typing import Any
 import sqlite_utils
 
 from agent import model
+from controller.alerts import Alert, Changes
+from controller.maintenance import Matcher, Silence, Window
+
+Evaluate = Callable[[list[model.Reading], int], Changes]
 
 MIGRATIONS: list[tuple[int, str]] = [
     (
@@ -24,6 +30,7 @@ MIGRATIONS: list[tuple[int, str]] = [
             version TEXT NOT NULL DEFAULT '',
             collectors TEXT NOT NULL DEFAULT '',
             interval_seconds REAL NOT NULL DEFAULT 10,
+            host_asset_id TEXT NOT NULL DEFAULT '',
             first_seen_ms INTEGER NOT NULL,
             last_seen_ms INTEGER NOT NULL,
             dropped_batches_total INTEGER NOT NULL DEFAULT 0
@@ -127,6 +134,60 @@ MIGRATIONS: list[tuple[int, str]] = [
 ]
 
 
+MIGRATIONS.append((
+    3,
+    """
+    CREATE TABLE alerts (
+        alert_id TEXT PRIMARY KEY,
+        rule TEXT NOT NULL,
+        level INTEGER NOT NULL,
+        asset_id TEXT NOT NULL,
+        sensor_id TEXT NOT NULL,
+        state TEXT NOT NULL,
+        started_ms INTEGER NOT NULL,
+        updated_ms INTEGER NOT NULL,
+        body TEXT NOT NULL
+    );
+    CREATE INDEX alerts_state ON alerts (state, level);
+    CREATE INDEX alerts_asset ON alerts (asset_id, state);
+    CREATE TABLE alert_history (
+        alert_id TEXT NOT NULL,
+        time_ms INTEGER NOT NULL,
+        state TEXT NOT NULL,
+        value REAL,
+        detail TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX alert_history_alert ON alert_history (alert_id, time_ms);
+    CREATE TABLE silences (
+        silence_id TEXT PRIMARY KEY,
+        asset TEXT NOT NULL,
+        rule TEXT NOT NULL,
+        level INTEGER NOT NULL,
+        author TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        created_ms INTEGER NOT NULL,
+        expires_ms INTEGER NOT NULL
+    );
+    CREATE TABLE maintenance_windows (
+        window_id TEXT PRIMARY KEY,
+        body TEXT NOT NULL
+    );
+    CREATE TABLE outbox (
+        notification_id TEXT NOT NULL,
+        target TEXT NOT NULL,
+        created_ms INTEGER NOT NULL,
+        payload TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_ms INTEGER NOT NULL,
+        delivered_ms INTEGER,
+        last_error TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (notification_id, target)
+    ) WITHOUT ROWID;
+    CREATE INDEX outbox_due ON outbox (delivered_ms, next_attempt_ms);
+    """,
+))
+
+
 class StoreError(Exception):
     """The database cannot be opened or migrated."""
 
@@ -151,6 +212,7 @@ class IngestResult:
     duplicate_items: int = 0
     readings_stored: int = 0
     changed_assets: set[str] = field(default_factory=set)
+    stored_readings: list[model.Reading] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,6 +227,7 @@ class AgentRow:
     first_seen_ms: int
     last_seen_ms: int
     dropped_batches_total: int
+    host_asset_id: str = ""
 
 
 def _json(value: Any) -> str:
@@ -241,11 +304,13 @@ class Store:
         with self._transaction():
             self.conn.execute(
                 "INSERT INTO agents (agent_id, hostname, version, collectors, interval_seconds,"
-                " first_seen_ms, last_seen_ms) VALUES (?, ?, ?, ?, ?, ?, ?)"
+                " host_asset_id, first_seen_ms, last_seen_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT(agent_id) DO UPDATE SET hostname=excluded.hostname,"
                 " version=excluded.version, collectors=excluded.collectors,"
-                " interval_seconds=excluded.interval_seconds, last_seen_ms=excluded.last_seen_ms",
-                (agent_id, hostname, version, ",".join(collectors), interval_seconds, now, now),
+                " interval_seconds=excluded.interval_seconds,"
+                " host_asset_id=excluded.host_asset_id, last_seen_ms=excluded.last_seen_ms",
+                (agent_id, hostname, version, ",".join(collectors), interval_seconds,
+                 assets[0].asset_id if assets else "", now, now),
             )
             self._upsert_assets(agent_id, assets, now)
             row = self.conn.execute(
@@ -256,7 +321,7 @@ class Store:
     def agents(self) -> list[AgentRow]:
         rows = self.conn.execute(
             "SELECT agent_id, hostname, version, collectors, interval_seconds, first_seen_ms,"
-            " last_seen_ms, dropped_batches_total FROM agents ORDER BY agent_id"
+            " last_seen_ms, dropped_batches_total, host_asset_id FROM agents ORDER BY agent_id"
         ).fetchall()
         return [AgentRow(*row) for row in rows]
 
@@ -268,18 +333,27 @@ class Store:
         return {int(e): (int(h), int(n)) for e, h, n in rows}
 
     # ---- ingest --------------------------------------------------------------------
-    def ingest(self, items: Iterable[IngestItem]) -> IngestResult:
-        """Store batches in one transaction; a batch at or below the stored seq is skipped."""
+    def ingest(
+        self, items: Iterable[IngestItem], evaluate: Evaluate | None = None
+    ) -> IngestResult:
+        """Store batches in one transaction; a batch at or below the stored seq is skipped.
+
+        `evaluate` sees the newly stored readings inside the same transaction; the alert changes
+        it returns are stored atomically with them (so a crash loses neither or both).
+        """
         result = IngestResult()
         now = _now_ms()
         try:
-            self._ingest(items, now, result)
+            self._ingest(items, now, result, evaluate)
         except BaseException:
             self._sensor_keys.clear()  # keys created in the rolled-back transaction are gone
             raise
         return result
 
-    def _ingest(self, items: Iterable[IngestItem], now: int, result: IngestResult) -> None:
+    def _ingest(
+        self, items: Iterable[IngestItem], now: int, result: IngestResult,
+        evaluate: Evaluate | None,
+    ) -> None:
         conn = self.conn
         with self._transaction():
             highest: dict[tuple[str, int], int] = {}
@@ -298,6 +372,8 @@ class Store:
                 stored[key] = stored.get(key, 0) + 1
                 self._store_batch(item, now, result)
                 result.stored_items += 1
+                if evaluate is not None:
+                    result.stored_readings.extend(item.batch.readings)
             for (agent_id, epoch), seq in highest.items():
                 conn.execute(
                     "INSERT INTO streams (agent_id, epoch, highest_seq, stored_batches, updated_ms)"
@@ -311,6 +387,10 @@ class Store:
                     "UPDATE agents SET last_seen_ms=? WHERE agent_id=?", (now, agent_id)
                 )
             result.highest_seq = highest
+            if evaluate is not None and result.stored_readings:
+                changes = evaluate(result.stored_readings, now)
+                if changes:
+                    self._save_alert_changes(changes)
 
     def _store_batch(self, item: IngestItem, now: int, result: IngestResult) -> None:
         conn = self.conn
@@ -546,6 +626,149 @@ class Store:
             cur = self.conn.execute("DELETE FROM readings WHERE time_ms < ?", (cutoff,))
         return cur.rowcount
 
+    # ---- alerts --------------------------------------------------------------------
+    outbox_targets: tuple[str, ...] = ()  # webhook URLs; set by the alerting component
+
+    def _save_alert_changes(self, changes: Changes) -> None:
+        conn = self.conn
+        conn.executemany(
+            "INSERT INTO alerts (alert_id, rule, level, asset_id, sensor_id, state, started_ms,"
+            " updated_ms, body) VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT(alert_id) DO UPDATE SET"
+            " state=excluded.state, updated_ms=excluded.updated_ms, body=excluded.body",
+            [(a.alert_id, a.rule, a.level, a.asset_id, a.sensor_id, a.state, a.started_ms,
+              a.updated_ms, _json(dataclasses.asdict(a))) for a in changes.alerts.values()],
+        )
+        conn.executemany(
+            "INSERT INTO alert_history (alert_id, time_ms, state, value, detail) VALUES (?,?,?,?,?)",
+            [(t.alert_id, t.time_ms, t.state, t.value, t.detail) for t in changes.transitions],
+        )
+        now = _now_ms()
+        for group_id, payload in notification_groups(changes):
+            for target in self.outbox_targets:
+                conn.execute(
+                    "INSERT OR IGNORE INTO outbox (notification_id, target, created_ms, payload,"
+                    " next_attempt_ms) VALUES (?,?,?,?,?)",
+                    (group_id, target, now, _json(payload), now),
+                )
+
+    def save_alert_changes(self, changes: Changes) -> None:
+        """Store alert changes and their notifications in one transaction (for ticks)."""
+        with self._transaction():
+            self._save_alert_changes(changes)
+
+    def load_alerts(self, since_ms: int) -> list[Alert]:
+        """Open alerts plus those resolved since since_ms (for flapping across restarts)."""
+        rows = self.conn.execute(
+            "SELECT body FROM alerts WHERE state != 'resolved' OR updated_ms >= ?", (since_ms,)
+        ).fetchall()
+        return [Alert(**json.loads(body)) for (body,) in rows]
+
+    def list_alerts(self, state: str = "", level: int = 0, limit: int = 500) -> list[Alert]:
+        sql = "SELECT body FROM alerts WHERE 1=1"
+        params: list[Any] = []
+        if state:
+            sql += " AND state=?"
+            params.append(state)
+        else:
+            sql += " AND state != 'resolved'"
+        if level:
+            sql += " AND level=?"
+            params.append(level)
+        sql += " ORDER BY level, started_ms DESC LIMIT ?"
+        params.append(limit)
+        return [Alert(**json.loads(body)) for (body,) in self.conn.execute(sql, params)]
+
+    def alert(self, alert_id: str) -> Alert | None:
+        row = self.conn.execute("SELECT body FROM alerts WHERE alert_id=?", (alert_id,)).fetchone()
+        return Alert(**json.loads(row[0])) if row else None
+
+    def alert_history(self, alert_id: str) -> list[tuple[int, str, float | None, str]]:
+        return [tuple(r) for r in self.conn.execute(  # type: ignore[misc]
+            "SELECT time_ms, state, value, detail FROM alert_history WHERE alert_id=?"
+            " ORDER BY time_ms, rowid", (alert_id,))]
+
+    def worst_alert_levels(self) -> dict[str, int]:
+        """Per asset, the most severe level among its firing alerts (1 is worst)."""
+        rows = self.conn.execute(
+            "SELECT asset_id, min(level) FROM alerts WHERE state='firing' GROUP BY asset_id"
+        ).fetchall()
+        return {a: int(level) for a, level in rows}
+
+    def add_silence(self, s: Silence) -> None:
+        with self._transaction():
+            self.conn.execute(
+                "INSERT INTO silences VALUES (?,?,?,?,?,?,?,?)",
+                (s.silence_id, s.matcher.asset, s.matcher.rule, s.matcher.level, s.author,
+                 s.reason, s.created_ms, s.expires_ms),
+            )
+
+    def silences(self, include_expired: bool = False, now_ms: int = 0) -> list[Silence]:
+        sql = ("SELECT silence_id, asset, rule, level, author, reason, created_ms, expires_ms"
+               " FROM silences")
+        params: tuple[int, ...] = ()
+        if not include_expired:
+            sql += " WHERE expires_ms > ?"
+            params = (now_ms,)
+        return [Silence(r[0], Matcher(r[1], r[2], r[3]), r[4], r[5], r[6], r[7])
+                for r in self.conn.execute(sql + " ORDER BY created_ms", params)]
+
+    def expire_silence(self, silence_id: str, now_ms: int) -> bool:
+        with self._transaction():
+            cur = self.conn.execute(
+                "UPDATE silences SET expires_ms=? WHERE silence_id=? AND expires_ms > ?",
+                (now_ms, silence_id, now_ms))
+        return cur.rowcount > 0
+
+    def add_window(self, w: Window) -> None:
+        body = dataclasses.asdict(w)
+        with self._transaction():
+            self.conn.execute("INSERT INTO maintenance_windows VALUES (?, ?)",
+                              (w.window_id, _json(body)))
+
+    def windows(self) -> list[Window]:
+        out = []
+        for (body,) in self.conn.execute("SELECT body FROM maintenance_windows ORDER BY window_id"):
+            d = json.loads(body)
+            d["matcher"] = Matcher(**d["matcher"])
+            d["days"], d["dates"] = tuple(d["days"]), tuple(d["dates"])
+            out.append(Window(**d))
+        return out
+
+    def remove_window(self, window_id: str) -> bool:
+        with self._transaction():
+            cur = self.conn.execute("DELETE FROM maintenance_windows WHERE window_id=?",
+                                    (window_id,))
+        return cur.rowcount > 0
+
+    def queue_notification(self, notification_id: str, payload: dict[str, Any]) -> None:
+        """Queue one message for every target (idempotent by id)."""
+        now = _now_ms()
+        with self._transaction():
+            for target in self.outbox_targets:
+                self.conn.execute(
+                    "INSERT OR IGNORE INTO outbox (notification_id, target, created_ms, payload,"
+                    " next_attempt_ms) VALUES (?,?,?,?,?)",
+                    (notification_id, target, now, _json(payload), now))
+
+    def due_notifications(self, now_ms: int, limit: int = 50) -> list[tuple[str, str, str, int]]:
+        """(id, target, payload, attempts) of undelivered messages whose retry time has come."""
+        return [tuple(r) for r in self.conn.execute(  # type: ignore[misc]
+            "SELECT notification_id, target, payload, attempts FROM outbox WHERE delivered_ms IS"
+            " NULL AND next_attempt_ms <= ? ORDER BY created_ms LIMIT ?", (now_ms, limit))]
+
+    def mark_delivered(self, notification_id: str, target: str, now_ms: int) -> None:
+        with self._transaction():
+            self.conn.execute(
+                "UPDATE outbox SET delivered_ms=?, attempts=attempts+1 WHERE notification_id=?"
+                " AND target=?", (now_ms, notification_id, target))
+
+    def mark_failed(self, notification_id: str, target: str, next_ms: int, error: str) -> None:
+        with self._transaction():
+            self.conn.execute(
+                "UPDATE outbox SET attempts=attempts+1, next_attempt_ms=?, last_error=?"
+                " WHERE notification_id=? AND target=?", (next_ms, error[:500], notification_id,
+                                                           target))
+
     # ---- plumbing ------------------------------------------------------------------
     def _transaction(self) -> _Tx:
         return _Tx(self.conn)
@@ -601,3 +824,24 @@ def _reading_from_row(row: Sequence[Any]) -> model.Reading:
         name=row[8],
         labels=json.loads(row[9]) if row[9] else {},
     )
+
+
+def notification_groups(changes: Changes) -> list[tuple[str, dict[str, Any]]]:
+    """One message per (kind, rule) in one evaluation, so an incident is not forty messages."""
+    groups: dict[tuple[str, str], list[Any]] = {}
+    for n in changes.notifications:
+        groups.setdefault((n.kind, n.alert.rule), []).append(n)
+    out = []
+    for (kind, rule), items in groups.items():
+        ids = sorted(n.notification_id for n in items)
+        group_id = "n-" + hashlib.sha256("|".join(ids).encode()).hexdigest()[:16]
+        out.append((group_id, {
+            "id": group_id,
+            "kind": kind,
+            "rule": rule,
+            "time_unix_ms": max(n.time_ms for n in items),
+            "count": len(items),
+            "alerts": [{**dataclasses.asdict(n.alert), "notification_id": n.notification_id}
+                       for n in items],
+        }))
+    return out

@@ -8,7 +8,7 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class AssetSummary(_message.Message):
-    __slots__ = ("asset", "worst_status", "worst_reason", "last_seen_unix_ms", "agent_id", "agent_up", "headline")
+    __slots__ = ("asset", "worst_status", "worst_reason", "last_seen_unix_ms", "agent_id", "agent_up", "headline", "alert_level")
     ASSET_FIELD_NUMBER: _ClassVar[int]
     WORST_STATUS_FIELD_NUMBER: _ClassVar[int]
     WORST_REASON_FIELD_NUMBER: _ClassVar[int]
@@ -16,6 +16,7 @@ class AssetSummary(_message.Message):
     AGENT_ID_FIELD_NUMBER: _ClassVar[int]
     AGENT_UP_FIELD_NUMBER: _ClassVar[int]
     HEADLINE_FIELD_NUMBER: _ClassVar[int]
+    ALERT_LEVEL_FIELD_NUMBER: _ClassVar[int]
     asset: _types_pb2.Asset
     worst_status: _types_pb2.Status
     worst_reason: str
@@ -23,7 +24,8 @@ class AssetSummary(_message.Message):
     agent_id: str
     agent_up: bool
     headline: _containers.RepeatedCompositeFieldContainer[_types_pb2.Reading]
-    def __init__(self, asset: _Optional[_Union[_types_pb2.Asset, _Mapping]] = ..., worst_status: _Optional[_Union[_types_pb2.Status, str]] = ..., worst_reason: _Optional[str] = ..., last_seen_unix_ms: _Optional[int] = ..., agent_id: _Optional[str] = ..., agent_up: _Optional[bool] = ..., headline: _Optional[_Iterable[_Union[_types_pb2.Reading, _Mapping]]] = ...) -> None: ...
+    alert_level: int
+    def __init__(self, asset: _Optional[_Union[_types_pb2.Asset, _Mapping]] = ..., worst_status: _Optional[_Union[_types_pb2.Status, str]] = ..., worst_reason: _Optional[str] = ..., last_seen_unix_ms: _Optional[int] = ..., agent_id: _Optional[str] = ..., agent_up: _Optional[bool] = ..., headline: _Optional[_Iterable[_Union[_types_pb2.Reading, _Mapping]]] = ..., alert_level: _Optional[int] = ...) -> None: ...
 
 class ListAssetsRequest(_message.Message):
     __slots__ = ()

@@ -1,0 +1,115 @@
+"""Thin grpc.aio servicer for alerts, silences and maintenance windows."""
+
+from __future__ import annotations
+
+import secrets
+import time
+
+import grpc
+from hotspare.v1 import alerts_pb2, alerts_pb2_grpc
+
+from agent import convert
+from agent.threads import SerialWorker
+from controller.alerting import Alerting
+from controller.maintenance import Silence, validate_window
+from controller.store import Store
+
+
+def _now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+class AlertService(alerts_pb2_grpc.AlertServiceServicer):
+    """Reads go through the read connection; changes go through the alerting writer thread."""
+
+    def __init__(self, alerting: Alerting, reader: Store, read_worker: SerialWorker) -> None:
+        self._alerting = alerting
+        self._reader = reader
+        self._read = read_worker
+        self._write = alerting.worker
+
+    async def ListAlerts(self, request, context):  # type: ignore[no-untyped-def]
+        if request.state and request.state not in ("pending", "firing", "resolved"):
+            await context.abort(grpc.StatusCode.INVALID_ARGUMENT,
+                                "state must be pending, firing or resolved")
+        alerts = await self._read.run(self._reader.list_alerts, request.state, request.level)
+        return alerts_pb2.ListAlertsResponse(alerts=[convert.alert_to_pb(a) for a in alerts])
+
+    async def GetAlert(self, request, context):  # type: ignore[no-untyped-def]
+        alert = await self._read.run(self._reader.alert, request.alert_id)
+        if alert is None:
+            await context.abort(grpc.StatusCode.NOT_FOUND, f"no alert {request.alert_id!r}")
+        assert alert is not None
+        history = await self._read.run(self._reader.alert_history, request.alert_id)
+        out = alerts_pb2.AlertDetail(alert=convert.alert_to_pb(alert))
+        for t, state, value, detail in history:
+            item = out.history.add(time_unix_ms=t, state=state, detail=detail)
+            if value is not None:
+                item.value = value
+        return out
+
+    async def AckAlert(self, request, context):  # type: ignore[no-untyped-def]
+        if not request.who.strip():
+            await context.abort(grpc.StatusCode.INVALID_ARGUMENT, "who acknowledges is required")
+        alert = await self._write.run(self._alerting.acknowledge, request.alert_id, request.who,
+                                      request.comment)
+        if alert is None:
+            await context.abort(grpc.StatusCode.NOT_FOUND, f"no alert {request.alert_id!r}")
+        assert alert is not None
+        return convert.alert_to_pb(alert)
+
+    async def AddSilence(self, request, context):  # type: ignore[no-untyped-def]
+        silence = convert.silence_from_pb(request)
+        now = _now_ms()
+        if not silence.author.strip() or not silence.reason.strip():
+            await context.abort(grpc.StatusCode.INVALID_ARGUMENT, "author and reason are required")
+        if silence.expires_ms <= now:
+            await context.abort(grpc.StatusCode.INVALID_ARGUMENT, "expiry must be in the future")
+        silence = Silence(f"s-{secrets.token_hex(4)}", silence.matcher, silence.author,
+                          silence.reason, now, silence.expires_ms)
+        await self._write.run(self._alerting.store.add_silence, silence)
+        return convert.silence_to_pb(silence)
+
+    async def ListSilences(self, request, context):  # type: ignore[no-untyped-def]
+        items = await self._read.run(self._reader.silences, request.include_expired, _now_ms())
+        return alerts_pb2.ListSilencesResponse(silences=[convert.silence_to_pb(s) for s in items])
+
+    async def ExpireSilence(self, request, context):  # type: ignore[no-untyped-def]
+        ok = await self._write.run(self._alerting.store.expire_silence, request.silence_id,
+                                   _now_ms())
+        if not ok:
+            await context.abort(grpc.StatusCode.NOT_FOUND,
+                                f"no active silence {request.silence_id!r}")
+        items = await self._read.run(self._reader.silences, True, 0)
+        match = next(s for s in items if s.silence_id == request.silence_id)
+        return convert.silence_to_pb(match)
+
+    async def AddMaintenance(self, request, context):  # type: ignore[no-untyped-def]
+        window = convert.window_from_pb(request)
+        if not window.name.strip():
+            await context.abort(grpc.StatusCode.INVALID_ARGUMENT, "a window needs a name")
+        try:
+            validate_window(window)
+        except (ValueError, KeyError) as exc:
+            await context.abort(grpc.StatusCode.INVALID_ARGUMENT, f"bad window: {exc}")
+        from dataclasses import replace
+
+        window = replace(window, window_id=f"m-{secrets.token_hex(4)}")
+        await self._write.run(self._alerting.store.add_window, window)
+        return convert.window_to_pb(window)
+
+    async def ListMaintenance(self, request, context):  # type: ignore[no-untyped-def]
+        windows = list(self._alerting.config.windows)
+        windows += await self._read.run(self._reader.windows)
+        return alerts_pb2.ListMaintenanceResponse(windows=[convert.window_to_pb(w) for w in windows])
+
+    async def RemoveMaintenance(self, request, context):  # type: ignore[no-untyped-def]
+        windows = await self._read.run(self._reader.windows)
+        match = next((w for w in windows if w.window_id == request.window_id), None)
+        if match is None or not await self._write.run(self._alerting.store.remove_window,
+                                                       request.window_id):
+            await context.abort(grpc.StatusCode.NOT_FOUND,
+                                f"no maintenance window {request.window_id!r} (windows from the "
+                                "config file are changed there)")
+        assert match is not None
+        return convert.window_to_pb(match)

@@ -1,0 +1,175 @@
+"""Runs the alert engine inside the controller: ingest hook, clock ticks, outbox delivery."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+
+from agent import model
+from agent.threads import SerialWorker, run_blocking
+from controller import fleet
+from controller.alerts import FLAP_WINDOW_MS, Alert, AlertEngine, Changes
+from controller.config import AlertsConfig
+from controller.maintenance import held
+from controller.rules import default_rules, merge_rules
+from controller.store import Store
+
+log = logging.getLogger("hotspare.controller.alerts")
+
+BACKOFF_MAX_MS = 300_000
+WEBHOOK_TIMEOUT_SECONDS = 5.0
+
+
+def _now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+def post_json(url: str, payload: bytes, timeout: float = WEBHOOK_TIMEOUT_SECONDS) -> None:
+    """POST one JSON document; raises OSError (with the reason) unless the answer is 2xx."""
+    req = urllib.request.Request(url, data=payload, method="POST",
+                                 headers={"Content-Type": "application/json",
+                                          "User-Agent": "hotspare-controller"})
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as resp:
+            if not 200 <= resp.status < 300:
+                raise OSError(f"HTTP {resp.status}")
+    except urllib.error.HTTPError as exc:
+        raise OSError(f"HTTP {exc.code}") from None
+    except urllib.error.URLError as exc:
+        raise OSError(str(exc.reason)) from None
+
+
+class Alerting:
+    """Owns the engine (touched only on the database writer thread) and the delivery loop."""
+
+    def __init__(self, config: AlertsConfig, store: Store, worker: SerialWorker,
+                 on_change: Callable[[set[str]], None] | None = None,
+                 poster: Callable[[str, bytes], None] = post_json) -> None:
+        self.config = config
+        self.store = store
+        self.worker = worker
+        self.on_change = on_change
+        self.poster = poster
+        self.engine = AlertEngine(merge_rules(default_rules(), config.rules), hold=self._hold)
+        self._silences: list = []  # refreshed on every tick
+        self._windows = list(config.windows)
+        self._tasks: list[asyncio.Task[None]] = []
+        self._last_heartbeat_ms = 0
+        store.outbox_targets = config.webhooks
+        self.delivered_total = 0
+
+    # ---- on the writer thread -------------------------------------------------------
+    def load(self) -> None:
+        self.engine.load(self.store.load_alerts(_now_ms() - FLAP_WINDOW_MS))
+        self._refresh()
+
+    def _refresh(self) -> None:
+        now = _now_ms()
+        self._silences = self.store.silences(now_ms=now)
+        self._windows = list(self.config.windows) + self.store.windows()
+        parents: dict[str, str] = {}
+        hosts = {a.agent_id: a.host_asset_id for a in self.store.agents()}
+        for asset, agent_id in self.store.assets():
+            parent = asset.parent_id or hosts.get(agent_id, "")
+            if parent and parent != asset.asset_id:
+                parents[asset.asset_id] = parent
+        self.engine.parents = parents
+
+    def _hold(self, alert: Alert, now_ms: int) -> str:
+        return held(alert.asset_id, alert.rule, alert.level, now_ms, self._silences, self._windows)
+
+    def evaluate(self, readings: list[model.Reading], now_ms: int) -> Changes:
+        """The ingest hook: runs inside the ingest transaction."""
+        return self.engine.process(readings, now_ms)
+
+    def _tick_sync(self) -> set[str]:
+        now = _now_ms()
+        self._refresh()
+        agents = {a.agent_id: a for a in self.store.agents()}
+        down: dict[str, str] = {}
+        for asset, agent_id in self.store.assets():
+            agent = agents.get(agent_id)
+            if agent is not None and not fleet.agent_up(agent, now):
+                down[asset.asset_id] = f"agent {agent_id} is down (silent for " \
+                                       f"{(now - agent.last_seen_ms) // 1000}s)"
+        changes = self.engine.tick(now, down)
+        if changes:
+            self.store.save_alert_changes(changes)
+        hb = self.config.heartbeat_seconds
+        if hb and now - self._last_heartbeat_ms >= hb * 1000:
+            slot = now - now % int(hb * 1000)
+            self.store.queue_notification(f"heartbeat-{slot}", {
+                "id": f"heartbeat-{slot}", "kind": "heartbeat", "time_unix_ms": now,
+                "controller": self.config.controller_name, "count": 0, "alerts": []})
+            self._last_heartbeat_ms = now
+        return {a.asset_id for a in changes.alerts.values()}
+
+    def acknowledge(self, alert_id: str, who: str, comment: str) -> Alert | None:
+        """Record an acknowledgement (who, when, comment) on an open or stored alert."""
+        now = _now_ms()
+        alert = self.engine.acknowledge(alert_id, who, comment, now) or self.store.alert(alert_id)
+        if alert is None:
+            return None
+        alert.acked_by, alert.acked_ms, alert.ack_comment = who, now, comment
+        alert.updated_ms = max(alert.updated_ms, now)
+        changes = Changes()
+        changes.alerts[alert.alert_id] = alert
+        from controller.alerts import Transition
+
+        changes.transitions.append(Transition(alert_id, now, "acknowledged", None,
+                                              f"by {who}: {comment}"))
+        self.store.save_alert_changes(changes)
+        return alert
+
+    # ---- on the event loop ----------------------------------------------------------
+    def start(self) -> None:
+        self._tasks.append(asyncio.create_task(self._ticker(), name="alert-ticker"))
+        self._tasks.append(asyncio.create_task(self._deliverer(), name="alert-outbox"))
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    async def _ticker(self) -> None:
+        while True:
+            try:
+                changed = await self.worker.run(self._tick_sync)
+                if changed and self.on_change:
+                    self.on_change(changed)
+            except Exception as exc:  # a failed tick is logged and retried next time
+                log.error("alert tick failed: %s", exc)
+            await asyncio.sleep(self.config.tick_seconds)
+
+    async def _deliverer(self) -> None:
+        while True:
+            try:
+                await self.deliver_due()
+            except Exception as exc:
+                log.error("outbox delivery failed: %s", exc)
+            await asyncio.sleep(0.5)
+
+    async def deliver_due(self) -> int:
+        """Send every due message once; failures are retried with exponential backoff."""
+        due = await self.worker.run(self.store.due_notifications, _now_ms())
+        sent = 0
+        for notification_id, target, payload, attempts in due:
+            try:
+                await run_blocking(self.poster, target, payload.encode())
+            except OSError as exc:
+                delay = min(BACKOFF_MAX_MS, 1000 * 2 ** min(attempts, 16))
+                await self.worker.run(self.store.mark_failed, notification_id, target,
+                                      _now_ms() + delay, str(exc))
+                if attempts == 0:
+                    log.warning("webhook %s: %s (will retry)", target, exc)
+                continue
+            await self.worker.run(self.store.mark_delivered, notification_id, target, _now_ms())
+            sent += 1
+            self.delivered_total += 1
+            log.info("notified %s: %s", target, json.loads(payload).get("kind", "?"))
+        return sent
