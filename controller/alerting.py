@@ -7,6 +7,7 @@ import json
 import logging
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Callable
 
@@ -27,6 +28,12 @@ WEBHOOK_TIMEOUT_SECONDS = 5.0
 
 def _now_ms() -> int:
     return int(time.time() * 1000)
+
+
+def redact_url(url: str) -> str:
+    """Scheme, host and port only: paths and queries of webhook URLs often carry tokens."""
+    parts = urllib.parse.urlsplit(url)
+    return f"{parts.scheme}://{parts.hostname}{f':{parts.port}' if parts.port else ''}/..."
 
 
 def post_json(url: str, payload: bytes, timeout: float = WEBHOOK_TIMEOUT_SECONDS) -> None:
@@ -166,10 +173,10 @@ class Alerting:
                 await self.worker.run(self.store.mark_failed, notification_id, target,
                                       _now_ms() + delay, str(exc))
                 if attempts == 0:
-                    log.warning("webhook %s: %s (will retry)", target, exc)
+                    log.warning("webhook %s: %s (will retry)", redact_url(target), exc)
                 continue
             await self.worker.run(self.store.mark_delivered, notification_id, target, _now_ms())
             sent += 1
             self.delivered_total += 1
-            log.info("notified %s: %s", target, json.loads(payload).get("kind", "?"))
+            log.info("notified %s: %s", redact_url(target), json.loads(payload).get("kind", "?"))
         return sent

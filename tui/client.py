@@ -6,11 +6,14 @@ import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 import grpc
-from hotspare.v1 import query_pb2, query_pb2_grpc
+from hotspare.v1 import alerts_pb2, alerts_pb2_grpc, query_pb2, query_pb2_grpc
 
 from agent import convert, model
+from controller.alerts import Alert
+from controller.maintenance import Matcher, Silence, Window
 
 DEFAULT_CONTROLLER = "127.0.0.1:50051"
 
@@ -47,6 +50,7 @@ class ControllerClient:
         self.timeout_seconds = timeout_seconds
         self._channel = _channel(address)
         self._stub = query_pb2_grpc.QueryServiceStub(self._channel)
+        self._alerts = alerts_pb2_grpc.AlertServiceStub(self._channel)
 
     async def __aenter__(self) -> ControllerClient:
         return self
@@ -90,6 +94,56 @@ class ControllerClient:
         except grpc.aio.AioRpcError as exc:
             raise _error(self.address, exc) from None
         return convert.history_from_pb(resp)
+
+    async def _call(self, method: Any, request: Any) -> Any:
+        try:
+            return await method(request, timeout=self.timeout_seconds)
+        except grpc.aio.AioRpcError as exc:
+            raise _error(self.address, exc) from None
+
+    async def list_alerts(self, state: str = "", level: int = 0) -> list[Alert]:
+        resp = await self._call(self._alerts.ListAlerts,
+                                alerts_pb2.ListAlertsRequest(state=state, level=level))
+        return [convert.alert_from_pb(a) for a in resp.alerts]
+
+    async def alert_detail(self, alert_id: str) -> tuple[Alert, list[tuple[int, str, str]]]:
+        resp = await self._call(self._alerts.GetAlert, alerts_pb2.GetAlertRequest(alert_id=alert_id))
+        history = [(h.time_unix_ms, h.state, h.detail) for h in resp.history]
+        return convert.alert_from_pb(resp.alert), history
+
+    async def ack_alert(self, alert_id: str, who: str, comment: str) -> Alert:
+        resp = await self._call(self._alerts.AckAlert, alerts_pb2.AckAlertRequest(
+            alert_id=alert_id, who=who, comment=comment))
+        return convert.alert_from_pb(resp)
+
+    async def add_silence(self, matcher: Matcher, author: str, reason: str,
+                          expires_ms: int) -> Silence:
+        resp = await self._call(self._alerts.AddSilence, convert.silence_to_pb(
+            Silence("", matcher, author, reason, 0, expires_ms)))
+        return convert.silence_from_pb(resp)
+
+    async def list_silences(self, include_expired: bool = False) -> list[Silence]:
+        resp = await self._call(self._alerts.ListSilences,
+                                alerts_pb2.ListSilencesRequest(include_expired=include_expired))
+        return [convert.silence_from_pb(s) for s in resp.silences]
+
+    async def expire_silence(self, silence_id: str) -> Silence:
+        resp = await self._call(self._alerts.ExpireSilence,
+                                alerts_pb2.ExpireSilenceRequest(silence_id=silence_id))
+        return convert.silence_from_pb(resp)
+
+    async def add_maintenance(self, window: Window) -> Window:
+        resp = await self._call(self._alerts.AddMaintenance, convert.window_to_pb(window))
+        return convert.window_from_pb(resp)
+
+    async def list_maintenance(self) -> list[Window]:
+        resp = await self._call(self._alerts.ListMaintenance, alerts_pb2.ListMaintenanceRequest())
+        return [convert.window_from_pb(w) for w in resp.windows]
+
+    async def remove_maintenance(self, window_id: str) -> Window:
+        resp = await self._call(self._alerts.RemoveMaintenance,
+                                alerts_pb2.RemoveMaintenanceRequest(window_id=window_id))
+        return convert.window_from_pb(resp)
 
     async def watch_fleet(self) -> AsyncIterator[tuple[bool, list[model.AssetSummary]]]:
         """Yields (is_snapshot, summaries): a full snapshot first, then changed assets."""

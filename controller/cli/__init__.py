@@ -17,6 +17,7 @@ SUBCOMMAND_MODULES = [
     "controller.cli.demo_cmd",
     "controller.cli.tui_cmd",
     "controller.cli.smart_cmd",
+    "controller.cli.alerts_cmd",
 ]
 
 

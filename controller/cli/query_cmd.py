@@ -57,6 +57,7 @@ def summary_json(s: model.AssetSummary) -> dict[str, Any]:
         "last_seen_unix_ms": s.last_seen_unix_ms,
         "agent_id": s.agent_id,
         "agent_up": s.agent_up,
+        "alert_level": s.alert_level,
         "headline": [reading_json(r) for r in s.headline],
     }
 

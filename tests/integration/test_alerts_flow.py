@@ -1,0 +1,156 @@
+"""Alerts end to end: a real controller, a scripted agent stream, a webhook receiver on loopback."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.fakes.agent_stream import ScriptedAgent
+from tests.helpers import ControllerProc, cli, cli_json, free_port, wait_for
+from tests.webhook import Receiver
+
+pytestmark = pytest.mark.integration
+
+CONFIG = """
+[controller]
+[alerts]
+tick_seconds = 0.2
+[[alerts.webhooks]]
+url = "{url}"
+[[alerts.rules]]
+name = "hot_inlet"
+level = 2
+kinds = ["temperature"]
+sensor = "inlet"
+condition = "above"
+threshold = 80
+recover = 70
+summary = "inlet too hot"
+"""
+
+
+def _controller(tmp_path: Path, receiver_port: int, port: int | None = None) -> ControllerProc:
+    conf = tmp_path / "controller.toml"
+    conf.write_text(CONFIG.format(url=f"http://127.0.0.1:{receiver_port}/hook"))
+    ctl = ControllerProc(tmp_path / "data", port=port, extra=["--config", str(conf)])
+    ctl.wait_ready()
+    return ctl
+
+
+def test_alerts_fire_once_resolve_once_one_notification_each(tmp_path):
+    receiver = Receiver(free_port()).start()
+    ctl = _controller(tmp_path, receiver.port)
+    agent = ScriptedAgent(ctl.address, "ag1", "rack1-srv1")
+    try:
+        now = int(time.time() * 1000)
+        for i, value in enumerate([50, 90, 95, 92, 75, 60, 55]):
+            agent.send("inlet", value, now + i * 1000)
+        wait_for(lambda: len(receiver.bodies) >= 2, 15, 0.1, "two notifications")
+        time.sleep(1.0)  # nothing more may arrive
+        kinds = [b["kind"] for b in receiver.bodies]
+        assert kinds == ["firing", "resolved"], receiver.bodies
+        assert len({b["id"] for b in receiver.bodies}) == 2
+        firing = receiver.bodies[0]["alerts"][0]
+        assert firing["asset_id"] == "rack1-srv1" and firing["level"] == 2
+        assert firing["threshold"] == ">= 80" and firing["threshold_source"] == "operator"
+        assert firing["alert_id"] == receiver.bodies[1]["alerts"][0]["alert_id"]
+        doc = cli_json("alerts", "--state", "resolved", "--controller", ctl.address)
+        (alert,) = [a for a in doc["alerts"] if a["rule"] == "hot_inlet"]
+        shown = cli_json("alerts", "show", alert["alert_id"], "--controller", ctl.address)
+        assert [h["state"] for h in shown["history"]] == ["pending", "firing", "resolved"]
+    finally:
+        agent.close()
+        ctl.stop()
+        receiver.stop()
+
+
+def test_alerts_outbox_survives_kill9_delivered_once_after_restart(tmp_path):
+    port = free_port()
+    receiver = Receiver(port)  # not started: deliveries fail and stay in the outbox
+    ctl = _controller(tmp_path, port)
+    agent = ScriptedAgent(ctl.address, "ag2", "srv2")
+    now = int(time.time() * 1000)
+    try:
+        agent.send("inlet", 99, now)
+        wait_for(lambda: "webhook" in ctl.log(), 10, 0.1, "a failed delivery attempt")
+    finally:
+        agent.close()
+    ctl.kill9()
+    receiver.start()
+    ctl2 = _controller(tmp_path, port, port=ctl.port)
+    try:
+        wait_for(lambda: receiver.bodies, 15, 0.1, "delivery after restart")
+        agent = ScriptedAgent(ctl2.address, "ag2", "srv2", epoch=2)
+        agent.send("inlet", 20, now + 5000)
+        wait_for(lambda: len(receiver.bodies) >= 2, 15, 0.1, "resolved notification")
+        time.sleep(1.0)
+        agent.close()
+        kinds = [b["kind"] for b in receiver.bodies]
+        assert kinds == ["firing", "resolved"]
+        assert len({b["id"] for b in receiver.bodies}) == len(receiver.bodies)
+    finally:
+        ctl2.stop()
+        receiver.stop()
+
+
+def test_alerts_maintenance_window_holds_then_one_notification(tmp_path):
+    receiver = Receiver(free_port()).start()
+    ctl = _controller(tmp_path, receiver.port)
+    agent = ScriptedAgent(ctl.address, "ag3", "srv3")
+    try:
+        added = cli("maintenance", "add", "--name", "swap fans", "--start", "00:00", "--end",
+                    "00:00", "--asset", "srv3", "--controller", ctl.address)
+        assert added.returncode == 0, added.stderr
+        window_id = added.stdout.split()[2]
+        agent.send("inlet", 99, int(time.time() * 1000))
+        alert = wait_for(lambda: [a for a in cli_json("alerts", "--controller", ctl.address)[
+            "alerts"] if a["asset_id"] == "srv3" and a["state"] == "firing"], 10, 0.2, "firing")[0]
+        assert alert["held_reason"] == "maintenance window swap fans"
+        time.sleep(1.0)
+        assert receiver.bodies == []  # recorded, not notified
+        assert cli("maintenance", "remove", window_id, "--controller",
+                   ctl.address).returncode == 0
+        wait_for(lambda: receiver.bodies, 10, 0.1, "notification when the window ends")
+        time.sleep(1.0)
+        assert [b["kind"] for b in receiver.bodies] == ["firing"]
+    finally:
+        agent.close()
+        ctl.stop()
+        receiver.stop()
+
+
+def test_alerts_ack_silence_cli_and_no_data(tmp_path):
+    receiver = Receiver(free_port()).start()
+    ctl = _controller(tmp_path, receiver.port)
+    agent = ScriptedAgent(ctl.address, "ag4", "srv4")
+    addr = ctl.address
+    try:
+        silenced = cli("silence", "add", "--asset", "srv4", "--duration", "1h", "--reason",
+                       "PSU swap", "--author", "ann", "--controller", addr)
+        assert silenced.returncode == 0, silenced.stderr
+        agent.send("inlet", 99, int(time.time() * 1000))
+        alert = wait_for(lambda: cli_json("alerts", "--controller", addr)["alerts"], 10, 0.2,
+                         "alert listed")[0]
+        assert alert["held_reason"].startswith("silenced by ann")
+        ack = cli("alerts", "ack", alert["alert_id"], "--comment", "on it", "--who", "bob",
+                  "--controller", addr)
+        assert ack.returncode == 0 and "acknowledged" in ack.stdout
+        listed = cli_json("alerts", "--level", "2", "--controller", addr)["alerts"]
+        assert listed[0]["acked_by"] == "bob" and listed[0]["ack_comment"] == "on it"
+        agent.send("inlet", None, int(time.time() * 1000), status=4, reason="sensor read failed")
+        wait_for(lambda: cli_json("alerts", "--controller", addr)["alerts"][0]["no_data"], 10,
+                 0.2, "no data shown")
+        assert cli_json("alerts", "--controller", addr)["alerts"][0]["state"] == "firing"
+        sid = cli_json("silence", "list", "--controller", addr)["silences"][0]["silence_id"]
+        assert cli("silence", "expire", sid, "--controller", addr).returncode == 0
+        wait_for(lambda: receiver.bodies, 10, 0.1, "notified once the silence expired")
+        assert cli("alerts", "ack", "a-nope", "--comment", "x", "--controller",
+                   addr).returncode == 1
+        assets = cli_json("assets", "--controller", addr)["assets"]
+        assert next(a for a in assets if a["asset_id"] == "srv4")["alert_level"] == 2
+    finally:
+        agent.close()
+        ctl.stop()
+        receiver.stop()
