@@ -16,12 +16,13 @@ from textual.widgets.data_table import RowDoesNotExist
 from agent import model
 from tui import render
 from tui.client import ClientError
+from tui.screens.alerts import level_text
 
 if TYPE_CHECKING:
     from tui.app import HotSpareApp
 
-COLUMNS = [("asset", "Asset"), ("kind", "Kind"), ("status", "Status"), ("seen", "Seen"),
-           ("headline", "Headline"), ("reason", "Reason")]
+COLUMNS = [("asset", "Asset"), ("kind", "Kind"), ("status", "Status"), ("alert", "Alert"),
+           ("seen", "Seen"), ("headline", "Headline"), ("reason", "Reason")]
 
 
 class FleetScreen(Screen[None]):
@@ -31,6 +32,7 @@ class FleetScreen(Screen[None]):
         Binding("slash", "search", "Search"),
         Binding("escape", "clear_search", "Clear", show=False),
         Binding("p", "worst_first", "Problems first"),
+        Binding("A", "alerts", "Alerts"),
         Binding("enter", "open", "Open", show=False),
     ]
 
@@ -91,7 +93,7 @@ class FleetScreen(Screen[None]):
     def visible_summaries(self) -> list[model.AssetSummary]:
         rows = [s for s in self.summaries.values() if render.matches(s, self.query_text)]
         if self.worst_first:
-            rows.sort(key=lambda s: (-int(s.worst_status), s.asset.asset_id))
+            rows.sort(key=lambda s: (s.alert_level or 9, -int(s.worst_status), s.asset.asset_id))
         else:
             rows.sort(key=lambda s: s.asset.asset_id)
         return rows
@@ -108,6 +110,7 @@ class FleetScreen(Screen[None]):
                 s.asset.asset_id + flags,
                 s.asset.kind.value,
                 render.status_text(s.worst_status),
+                level_text(s.alert_level),
                 render.age_text(s.last_seen_unix_ms),
                 render.headline_text(s),
                 s.worst_reason,
@@ -156,6 +159,11 @@ class FleetScreen(Screen[None]):
             key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
             if key:
                 self.open_asset(str(key))
+
+    def action_alerts(self) -> None:
+        from tui.screens.alerts import AlertsScreen
+
+        self.app.push_screen(AlertsScreen())
 
     def open_asset(self, asset_id: str) -> None:
         from tui.screens.asset import AssetScreen

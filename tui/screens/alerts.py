@@ -1,0 +1,152 @@
+"""Alerts by level with acknowledge and silence actions."""
+
+from __future__ import annotations
+
+import asyncio
+import getpass
+import time
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from controller.alerts import Alert
+from controller.maintenance import Matcher
+from tui import render
+from tui.client import ClientError
+from tui.dialogs.prompt import PromptDialog
+
+if TYPE_CHECKING:
+    from tui.app import HotSpareApp
+
+REFRESH_SECONDS = 2.0
+
+
+class AlertsScreen(Screen[None]):
+    """Open alerts, most severe first; `a` acknowledges, `s` silences the selected alert."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.pop_screen", "Back"),
+        Binding("a", "ack", "Acknowledge"),
+        Binding("s", "silence", "Silence"),
+        Binding("r", "reload", "Refresh"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.alerts: dict[str, Alert] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("alerts", id="alerts-status")
+        table: DataTable[object] = DataTable(id="alerts", cursor_type="row", zebra_stripes=True)
+        for label in ("Level", "State", "Asset", "Sensor", "Summary", "Since", "Notes"):
+            table.add_column(label, key=label.lower())
+        yield table
+        yield Footer()
+
+    @property
+    def hs_app(self) -> HotSpareApp:
+        return self.app  # type: ignore[return-value]
+
+    def on_mount(self) -> None:
+        self.query_one(DataTable).focus()
+        self.poll()
+
+    @work(exclusive=True, group="alerts")
+    async def poll(self) -> None:
+        while True:
+            await self.load()
+            await asyncio.sleep(REFRESH_SECONDS)
+
+    async def load(self) -> None:
+        status = self.query_one("#alerts-status", Static)
+        try:
+            alerts = await self.hs_app.client.list_alerts()
+        except ClientError as exc:
+            status.update(f"alerts: {exc}")
+            return
+        self.alerts = {a.alert_id: a for a in alerts}
+        counts = {lvl: sum(1 for a in alerts if a.level == lvl and a.state == "firing")
+                  for lvl in (1, 2, 3)}
+        status.update(f"firing: L1 {counts[1]}  L2 {counts[2]}  L3 {counts[3]}   "
+                      f"({len(alerts)} open)")
+        table = self.query_one(DataTable)
+        cursor = table.cursor_row
+        table.clear()
+        for a in sorted(alerts, key=lambda a: (a.level, a.state != "firing", -a.started_ms)):
+            notes = " ".join(x for x, on in (
+                (f"ack {a.acked_by}", a.acked_by), ("flapping", a.flapping), ("no data", a.no_data),
+                (a.held_reason, a.held_reason), (f"+{a.children} children", a.children)) if on)
+            table.add_row(level_text(a.level), a.state, a.asset_id, a.sensor_id,
+                          f"{a.summary}: {a.reason}", render.age_text(a.started_ms), notes,
+                          key=a.alert_id)
+        if 0 <= cursor < table.row_count:
+            table.move_cursor(row=cursor)
+
+    def selected(self) -> Alert | None:
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return self.alerts.get(str(key))
+
+    def action_ack(self) -> None:
+        alert = self.selected()
+        if alert is None:
+            return
+
+        async def done(values: list[str] | None) -> None:
+            if values and values[0].strip():
+                try:
+                    await self.hs_app.client.ack_alert(alert.alert_id, getpass.getuser(),
+                                                       values[0].strip())
+                    self.notify(f"acknowledged {alert.alert_id}")
+                except ClientError as exc:
+                    self.notify(str(exc), severity="error")
+                await self.load()
+
+        self.app.push_screen(PromptDialog(f"Acknowledge {alert.summary} on {alert.asset_id}",
+                                          [("comment (what is being done)", "")]), done)
+
+    def action_silence(self) -> None:
+        alert = self.selected()
+        if alert is None:
+            return
+
+        async def done(values: list[str] | None) -> None:
+            if not values:
+                return
+            try:
+                hours = float(values[0])
+            except ValueError:
+                self.notify("duration must be a number of hours", severity="error")
+                return
+            if not values[1].strip():
+                self.notify("a reason is required", severity="error")
+                return
+            expires = int((time.time() + hours * 3600) * 1000)
+            try:
+                await self.hs_app.client.add_silence(
+                    Matcher(alert.asset_id, alert.rule), getpass.getuser(), values[1].strip(),
+                    expires)
+                self.notify(f"silenced {alert.rule} on {alert.asset_id} for {hours:g} h")
+            except ClientError as exc:
+                self.notify(str(exc), severity="error")
+            await self.load()
+
+        self.app.push_screen(PromptDialog(
+            f"Silence {alert.rule} on {alert.asset_id}",
+            [("hours", "2"), ("reason", "")]), done)
+
+    def action_reload(self) -> None:
+        self.run_worker(self.load(), group="reload", exclusive=True)
+
+
+def level_text(level: int) -> Text:
+    style = {1: "bold white on red", 2: "bold red", 3: "bold yellow"}.get(level, "")
+    return Text(f"L{level}" if level else "-", style=style)
