@@ -90,14 +90,20 @@ def _agent_process(address: str, agent_id: str, batch_size: int, seconds: float,
     results.put((acked * batch_size, elapsed))
 
 
-def end_to_end(agents: int, batch_size: int, seconds: float, window: int) -> tuple[float, int]:
+def end_to_end(agents: int, batch_size: int, seconds: float, window: int,
+               config_text: str | None = None) -> tuple[float, int]:
     with tempfile.TemporaryDirectory() as tmp:
         port = free_port()
         address = f"127.0.0.1:{port}"
         env = dict(os.environ, PYTHONPATH=str(ROOT))
         log = open(Path(tmp) / "controller.log", "wb")  # noqa: SIM115
+        extra: list[str] = []
+        if config_text is not None:
+            (Path(tmp) / "controller.toml").write_text(config_text)
+            extra = ["--config", str(Path(tmp) / "controller.toml")]
         proc = subprocess.Popen([sys.executable, "-m", "controller.cli", "--log-level", "warning",
-                                 "controller", "run", "--listen", address, "--data-dir", tmp],
+                                 "controller", "run", "--listen", address, "--data-dir", tmp,
+                                 *extra],
                                 env=env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
         try:
             wait_for(lambda: controller_healthy(address), 20, 0.1, "controller")

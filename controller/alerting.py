@@ -62,7 +62,8 @@ class Alerting:
         self.worker = worker
         self.on_change = on_change
         self.poster = poster
-        self.engine = AlertEngine(merge_rules(default_rules(), config.rules), hold=self._hold)
+        builtins = default_rules() if config.builtin_rules else []
+        self.engine = AlertEngine(merge_rules(builtins, config.rules), hold=self._hold)
         self._silences: list = []  # refreshed on every tick
         self._windows = list(config.windows)
         self._tasks: list[asyncio.Task[None]] = []

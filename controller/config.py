@@ -24,6 +24,7 @@ class AlertsConfig:
     heartbeat_seconds: float = 0.0  # 0: no heartbeat
     tick_seconds: float = 1.0
     controller_name: str = "hotspare"
+    builtin_rules: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +158,7 @@ def _alerts(sec: Section) -> AlertsConfig:
         heartbeat_seconds=sec.float("heartbeat_seconds", 0.0, minimum=0),
         tick_seconds=sec.float("tick_seconds", 1.0, minimum=0.05),
         controller_name=sec.str("controller_name", "hotspare"),
+        builtin_rules=sec.bool("builtin_rules", True),
     )
     sec.finish()
     return cfg

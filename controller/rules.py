@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Iterable
+import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from agent import model
@@ -118,32 +119,121 @@ def merge_rules(defaults: Iterable[Rule], operator: Iterable[Rule]) -> list[Rule
     return ops + [r for r in defaults if r.name not in names]
 
 
+def _exact(pattern: str) -> str | None:
+    """The pattern itself when it has no glob characters (an exact id), else None."""
+    return None if any(c in pattern for c in "*?[") else pattern
+
+
+Check = Callable[[model.Reading], bool]
+
+
+def _glob_check(pattern: str, field_name: str) -> Check | None:
+    """A fast matcher for one glob: a literal-prefix test first, the regex only when it passes."""
+    if pattern == "*" or _exact(pattern) is not None:
+        return None
+    prefix = pattern[: min(pattern.find(c) for c in "*?[" if c in pattern)]
+    regex = re.compile(fnmatch.translate(pattern))
+
+    def check(r: model.Reading) -> bool:
+        value: str = getattr(r, field_name)
+        return value.startswith(prefix) and regex.match(value) is not None
+
+    return check
+
+
+def _checker(rule: Rule) -> Check | None:
+    """What is left to check after the index matched kind and exact ids (None: nothing)."""
+    checks = [c for c in (_glob_check(rule.asset, "asset_id"), _glob_check(rule.sensor, "sensor_id"))
+              if c is not None]
+    if rule.labels:
+        labels = dict(rule.labels)
+        checks.append(lambda r: all(r.labels.get(k) == v for k, v in labels.items()))
+    if not checks:
+        return None
+    if len(checks) == 1:
+        return checks[0]
+    return lambda r: all(c(r) for c in checks)
+
+
 class RuleIndex:
-    """Rules by reading kind, so a reading is checked only against rules that can match it."""
+    """Rules bucketed by kind and exact asset/sensor ids: a reading meets only rules that can match.
+
+    Buckets are keyed (kind or None, asset or None, sensor or None); None means "any / a glob",
+    so each reading looks at 8 buckets however many rules there are. Globs are pre-compiled and
+    tested on their literal prefix first.
+    """
 
     def __init__(self, rules: Iterable[Rule]) -> None:
         self.rules = list(rules)
-        self._by_kind: dict[model.ReadingKind, list[Rule]] = {}
-        self._any_kind: list[Rule] = []
+        self._buckets: dict[tuple[object, str | None, str | None],
+                            list[tuple[Rule, Check | None]]] = {}
+        # sensor globs: kind -> prefix length -> literal prefix -> rules (a prefix lookup each)
+        self._sensor_globs: dict[object, dict[int, dict[str, list[tuple[Rule, Check | None]]]]] = {}
         for rule in self.rules:
             if rule.condition == "absent":
                 continue
-            if not rule.kinds:
-                self._any_kind.append(rule)
-            for kind in rule.kinds:
-                self._by_kind.setdefault(kind, []).append(rule)
+            check = _checker(rule)
+            sensor_glob = rule.sensor != "*" and _exact(rule.sensor) is None
+            for kind in rule.kinds or (None,):
+                if sensor_glob:
+                    prefix = rule.sensor[: min(rule.sensor.find(c) for c in "*?[" if c in rule.sensor)]
+                    by_len = self._sensor_globs.setdefault(kind, {}).setdefault(len(prefix), {})
+                    by_len.setdefault(prefix, []).append((rule, check))
+                    continue
+                key = (kind, _exact(rule.asset), _exact(rule.sensor))
+                self._buckets.setdefault(key, []).append((rule, check))
         self.absent_rules = [r for r in self.rules if r.condition == "absent"]
+        self._label_rules = any(r.labels for r in self.rules)
+        self._memo: dict[tuple[object, str, str, str], list[Rule]] = {}
+        self._has_operator_thresholds = any(
+            r.source == "operator" and r.condition in ("above", "below") for r in self.rules)
 
     def for_reading(self, r: model.Reading) -> list[Rule]:
+        """Matching rules, memoised per sensor when no rule looks at labels (rules never change)."""
+        if self._label_rules:
+            return self._match(r)
+        key = (r.kind, r.asset_id, r.sensor_id,
+               r.labels.get("threshold_source", "") if r.labels else "")
+        found = self._memo.get(key)
+        if found is None:
+            if len(self._memo) > 200_000:
+                self._memo.clear()
+            found = self._memo[key] = self._match(r)
+        return found
+
+    def _match(self, r: model.Reading) -> list[Rule]:
         """Matching rules; an operator threshold on a sensor hides generic and device rules."""
-        candidates = self._by_kind.get(r.kind, ())
-        matched = [rule for rule in (*candidates, *self._any_kind) if rule.matches(r)]
-        if any(m.source == "operator" and m.condition in ("above", "below") for m in matched):
-            matched = [m for m in matched if m.source == "operator"]
-        elif r.labels.get("threshold_source") in DEVICE_SOURCES:
+        get = self._buckets.get
+        matched: list[Rule] = []
+        kind, asset, sensor = r.kind, r.asset_id, r.sensor_id
+        for key in ((kind, None, None), (kind, asset, None), (kind, None, sensor),
+                    (kind, asset, sensor), (None, None, None), (None, asset, None),
+                    (None, None, sensor), (None, asset, sensor)):
+            found = get(key)
+            if found:
+                for rule, check in found:
+                    if check is None or check(r):
+                        matched.append(rule)
+        if self._sensor_globs:
+            for k in (kind, None):
+                by_len = self._sensor_globs.get(k)
+                if not by_len:
+                    continue
+                for length, table in by_len.items():
+                    found = table.get(sensor[:length])
+                    if found:
+                        for rule, check in found:
+                            if check is None or check(r):
+                                matched.append(rule)
+        if not matched:
+            return matched
+        if self._has_operator_thresholds and any(
+                m.source == "operator" and m.condition in ("above", "below") for m in matched):
+            return [m for m in matched if m.source == "operator"]
+        if r.labels and r.labels.get("threshold_source") in DEVICE_SOURCES:
             # the device's own thresholds win over generic defaults
-            matched = [m for m in matched if m.condition not in ("above", "below")
-                       or m.source == "operator"]
+            return [m for m in matched if m.condition not in ("above", "below")
+                    or m.source == "operator"]
         return matched
 
 
