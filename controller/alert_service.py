@@ -67,7 +67,8 @@ class AlertService(alerts_pb2_grpc.AlertServiceServicer):
             await context.abort(grpc.StatusCode.INVALID_ARGUMENT, "expiry must be in the future")
         silence = Silence(f"s-{secrets.token_hex(4)}", silence.matcher, silence.author,
                           silence.reason, now, silence.expires_ms)
-        await self._write.run(self._alerting.store.add_silence, silence)
+        await self._write.run(self._alerting.change_holds, self._alerting.store.add_silence,
+                              silence)
         return convert.silence_to_pb(silence)
 
     async def ListSilences(self, request, context):  # type: ignore[no-untyped-def]
@@ -75,7 +76,8 @@ class AlertService(alerts_pb2_grpc.AlertServiceServicer):
         return alerts_pb2.ListSilencesResponse(silences=[convert.silence_to_pb(s) for s in items])
 
     async def ExpireSilence(self, request, context):  # type: ignore[no-untyped-def]
-        ok = await self._write.run(self._alerting.store.expire_silence, request.silence_id,
+        ok = await self._write.run(self._alerting.change_holds,
+                                   self._alerting.store.expire_silence, request.silence_id,
                                    _now_ms())
         if not ok:
             await context.abort(grpc.StatusCode.NOT_FOUND,
@@ -95,7 +97,7 @@ class AlertService(alerts_pb2_grpc.AlertServiceServicer):
         from dataclasses import replace
 
         window = replace(window, window_id=f"m-{secrets.token_hex(4)}")
-        await self._write.run(self._alerting.store.add_window, window)
+        await self._write.run(self._alerting.change_holds, self._alerting.store.add_window, window)
         return convert.window_to_pb(window)
 
     async def ListMaintenance(self, request, context):  # type: ignore[no-untyped-def]
@@ -106,8 +108,8 @@ class AlertService(alerts_pb2_grpc.AlertServiceServicer):
     async def RemoveMaintenance(self, request, context):  # type: ignore[no-untyped-def]
         windows = await self._read.run(self._reader.windows)
         match = next((w for w in windows if w.window_id == request.window_id), None)
-        if match is None or not await self._write.run(self._alerting.store.remove_window,
-                                                       request.window_id):
+        if match is None or not await self._write.run(
+                self._alerting.change_holds, self._alerting.store.remove_window, request.window_id):
             await context.abort(grpc.StatusCode.NOT_FOUND,
                                 f"no maintenance window {request.window_id!r} (windows from the "
                                 "config file are changed there)")

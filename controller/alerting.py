@@ -10,6 +10,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable
+from typing import TypeVar
 
 from agent import model
 from agent.threads import SerialWorker, run_blocking
@@ -21,6 +22,7 @@ from controller.rules import default_rules, merge_rules
 from controller.store import Store
 
 log = logging.getLogger("hotspare.controller.alerts")
+T = TypeVar("T")
 
 BACKOFF_MAX_MS = 300_000
 WEBHOOK_TIMEOUT_SECONDS = 5.0
@@ -116,6 +118,12 @@ class Alerting:
                 "controller": self.config.controller_name, "count": 0, "alerts": []})
             self._last_heartbeat_ms = now
         return {a.asset_id for a in changes.alerts.values()}
+
+    def change_holds(self, fn: Callable[..., T], *args: object) -> T:
+        """Add or end a silence or window, and take it into account before the next reading."""
+        result = fn(*args)
+        self._refresh()
+        return result
 
     def acknowledge(self, alert_id: str, who: str, comment: str) -> Alert | None:
         """Record an acknowledgement (who, when, comment) on an open or stored alert."""

@@ -100,6 +100,7 @@ class AlertEngine:
         self.parents: dict[str, str] = parents or {}
         self.open: dict[tuple[str, str, str], Alert] = {}  # (rule, asset, sensor) -> alert
         self._absent_seen: dict[tuple[str, str, str], int] = {}
+        self._previous: dict[tuple[str, str, str], tuple[int, float]] = {}  # for rate rules
 
     # ---- loading ------------------------------------------------------------------
     def load(self, alerts: Iterable[Alert]) -> None:
@@ -119,8 +120,23 @@ class AlertEngine:
         self._fold_and_notify(changes, now_ms)
         return changes
 
+    def _rate(self, rule: Rule, r: model.Reading, key: tuple[str, str, str]) -> model.Reading:
+        """A rate rule judges the change per minute since the previous reading of the series."""
+        previous = self._previous.get(key)
+        if r.value is None or r.status is model.Status.UNKNOWN:
+            return r
+        self._previous[key] = (r.time_unix_ms, r.value)
+        if previous is None or r.time_unix_ms <= previous[0]:
+            return dataclasses.replace(r, value=None, reason="rate: first reading")
+        per_minute = (r.value - previous[1]) / (r.time_unix_ms - previous[0]) * 60_000
+        return dataclasses.replace(r, value=per_minute,
+                                   reason=f"changed {per_minute:+.3g}/min (now {r.value:g})")
+
     def _apply(self, rule: Rule, r: model.Reading, changes: Changes) -> None:
         key = (rule.name, r.asset_id, r.sensor_id)
+        if rule.condition == "rate":
+            r = self._rate(rule, r, key)
+            rule = dataclasses.replace(rule, condition="above")
         alert = self.open.get(key)
         is_bad = bad(rule, r)
         if alert is None and not is_bad:

@@ -89,7 +89,7 @@ def load_config(
     return cfg
 
 
-_CONDITIONS = {"above", "below", "status", "absent"}
+_CONDITIONS = {"above", "below", "status", "absent", "rate"}
 
 
 def _rule(sec: Section) -> Rule:

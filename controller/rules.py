@@ -16,7 +16,7 @@ DEVICE_SOURCES = {"bmc", "mib", "device", "smart", "os"}
 
 @dataclass(frozen=True, slots=True)
 class Rule:
-    """One rule. condition: above | below | status | absent; values compare with the reading."""
+    """One rule. condition: above | below | status | absent | rate (change per minute >= threshold)."""
 
     name: str
     level: int  # 1 severe, 2 partial, 3 little impact
@@ -51,6 +51,8 @@ class Rule:
             return f"<= {self.threshold:g}"
         if self.condition == "absent":
             return f"no data for {self.absent_seconds:g}s"
+        if self.condition == "rate":
+            return f"change >= {self.threshold:g}/min"
         return f"status >= {self.status_at_least.label}"
 
 

@@ -45,5 +45,6 @@ class Receiver:
             self._server.server_close()
             self._server = None
 
-    def alerts(self, kind: str | None = None) -> list[dict[str, Any]]:
-        return [b for b in self.bodies if kind is None or b["kind"] == kind]
+    def alerts(self, kind: str | None = None, rule: str | None = None) -> list[dict[str, Any]]:
+        return [b for b in self.bodies if (kind is None or b["kind"] == kind)
+                and (rule is None or b.get("rule") == rule)]

@@ -17,6 +17,8 @@ CONFIG = """
 [controller]
 [alerts]
 tick_seconds = 0.2
+heartbeat_seconds = {heartbeat}
+controller_name = "test-ctl"
 [[alerts.webhooks]]
 url = "{url}"
 [[alerts.rules]]
@@ -31,9 +33,10 @@ summary = "inlet too hot"
 """
 
 
-def _controller(tmp_path: Path, receiver_port: int, port: int | None = None) -> ControllerProc:
+def _controller(tmp_path: Path, receiver_port: int, port: int | None = None,
+                heartbeat: float = 0) -> ControllerProc:
     conf = tmp_path / "controller.toml"
-    conf.write_text(CONFIG.format(url=f"http://127.0.0.1:{receiver_port}/hook"))
+    conf.write_text(CONFIG.format(url=f"http://127.0.0.1:{receiver_port}/hook", heartbeat=heartbeat))
     ctl = ControllerProc(tmp_path / "data", port=port, extra=["--config", str(conf)])
     ctl.wait_ready()
     return ctl
@@ -47,15 +50,15 @@ def test_alerts_fire_once_resolve_once_one_notification_each(tmp_path):
         now = int(time.time() * 1000)
         for i, value in enumerate([50, 90, 95, 92, 75, 60, 55]):
             agent.send("inlet", value, now + i * 1000)
-        wait_for(lambda: len(receiver.bodies) >= 2, 15, 0.1, "two notifications")
+        wait_for(lambda: len(receiver.alerts(rule="hot_inlet")) >= 2, 15, 0.1, "two notifications")
         time.sleep(1.0)  # nothing more may arrive
-        kinds = [b["kind"] for b in receiver.bodies]
-        assert kinds == ["firing", "resolved"], receiver.bodies
-        assert len({b["id"] for b in receiver.bodies}) == 2
-        firing = receiver.bodies[0]["alerts"][0]
+        bodies = receiver.alerts(rule="hot_inlet")
+        assert [b["kind"] for b in bodies] == ["firing", "resolved"], bodies
+        assert len({b["id"] for b in bodies}) == 2
+        firing = bodies[0]["alerts"][0]
         assert firing["asset_id"] == "rack1-srv1" and firing["level"] == 2
         assert firing["threshold"] == ">= 80" and firing["threshold_source"] == "operator"
-        assert firing["alert_id"] == receiver.bodies[1]["alerts"][0]["alert_id"]
+        assert firing["alert_id"] == bodies[1]["alerts"][0]["alert_id"]
         doc = cli_json("alerts", "--state", "resolved", "--controller", ctl.address)
         (alert,) = [a for a in doc["alerts"] if a["rule"] == "hot_inlet"]
         shown = cli_json("alerts", "show", alert["alert_id"], "--controller", ctl.address)
@@ -81,15 +84,15 @@ def test_alerts_outbox_survives_kill9_delivered_once_after_restart(tmp_path):
     receiver.start()
     ctl2 = _controller(tmp_path, port, port=ctl.port)
     try:
-        wait_for(lambda: receiver.bodies, 15, 0.1, "delivery after restart")
+        wait_for(lambda: receiver.alerts(rule="hot_inlet"), 15, 0.1, "delivery after restart")
         agent = ScriptedAgent(ctl2.address, "ag2", "srv2", epoch=2)
         agent.send("inlet", 20, now + 5000)
-        wait_for(lambda: len(receiver.bodies) >= 2, 15, 0.1, "resolved notification")
+        wait_for(lambda: len(receiver.alerts(rule="hot_inlet")) >= 2, 15, 0.1, "resolved")
         time.sleep(1.0)
         agent.close()
-        kinds = [b["kind"] for b in receiver.bodies]
-        assert kinds == ["firing", "resolved"]
-        assert len({b["id"] for b in receiver.bodies}) == len(receiver.bodies)
+        bodies = receiver.alerts(rule="hot_inlet")
+        assert [b["kind"] for b in bodies] == ["firing", "resolved"], bodies
+        assert len({b["id"] for b in receiver.bodies}) == len(receiver.bodies)  # no duplicate ids
     finally:
         ctl2.stop()
         receiver.stop()
@@ -109,12 +112,13 @@ def test_alerts_maintenance_window_holds_then_one_notification(tmp_path):
             "alerts"] if a["asset_id"] == "srv3" and a["state"] == "firing"], 10, 0.2, "firing")[0]
         assert alert["held_reason"] == "maintenance window swap fans"
         time.sleep(1.0)
-        assert receiver.bodies == []  # recorded, not notified
+        assert receiver.alerts(rule="hot_inlet") == []  # recorded, not notified
         assert cli("maintenance", "remove", window_id, "--controller",
                    ctl.address).returncode == 0
-        wait_for(lambda: receiver.bodies, 10, 0.1, "notification when the window ends")
+        wait_for(lambda: receiver.alerts(rule="hot_inlet"), 10, 0.1, "notified at window end")
         time.sleep(1.0)
-        assert [b["kind"] for b in receiver.bodies] == ["firing"]
+        bodies = receiver.alerts(rule="hot_inlet")
+        assert [b["kind"] for b in bodies] == ["firing"], bodies
     finally:
         agent.close()
         ctl.stop()
@@ -131,26 +135,64 @@ def test_alerts_ack_silence_cli_and_no_data(tmp_path):
                        "PSU swap", "--author", "ann", "--controller", addr)
         assert silenced.returncode == 0, silenced.stderr
         agent.send("inlet", 99, int(time.time() * 1000))
-        alert = wait_for(lambda: cli_json("alerts", "--controller", addr)["alerts"], 10, 0.2,
-                         "alert listed")[0]
+        alert = wait_for(lambda: [a for a in cli_json("alerts", "--controller", addr)["alerts"]
+                                  if a["rule"] == "hot_inlet"], 10, 0.2, "alert listed")[0]
         assert alert["held_reason"].startswith("silenced by ann")
         ack = cli("alerts", "ack", alert["alert_id"], "--comment", "on it", "--who", "bob",
                   "--controller", addr)
         assert ack.returncode == 0 and "acknowledged" in ack.stdout
-        listed = cli_json("alerts", "--level", "2", "--controller", addr)["alerts"]
+        listed = [a for a in cli_json("alerts", "--level", "2", "--controller", addr)["alerts"]
+                  if a["rule"] == "hot_inlet"]
         assert listed[0]["acked_by"] == "bob" and listed[0]["ack_comment"] == "on it"
         agent.send("inlet", None, int(time.time() * 1000), status=4, reason="sensor read failed")
-        wait_for(lambda: cli_json("alerts", "--controller", addr)["alerts"][0]["no_data"], 10,
-                 0.2, "no data shown")
-        assert cli_json("alerts", "--controller", addr)["alerts"][0]["state"] == "firing"
+        def inlet_alert():
+            return next(a for a in cli_json("alerts", "--controller", addr)["alerts"]
+                        if a["rule"] == "hot_inlet")
+
+        wait_for(lambda: inlet_alert()["no_data"], 10, 0.2, "no data shown")
+        assert inlet_alert()["state"] == "firing"
         sid = cli_json("silence", "list", "--controller", addr)["silences"][0]["silence_id"]
         assert cli("silence", "expire", sid, "--controller", addr).returncode == 0
-        wait_for(lambda: receiver.bodies, 10, 0.1, "notified once the silence expired")
+        wait_for(lambda: receiver.alerts(rule="hot_inlet"), 10, 0.1, "notified after the silence")
         assert cli("alerts", "ack", "a-nope", "--comment", "x", "--controller",
                    addr).returncode == 1
         assets = cli_json("assets", "--controller", addr)["assets"]
         assert next(a for a in assets if a["asset_id"] == "srv4")["alert_level"] == 2
     finally:
         agent.close()
+        ctl.stop()
+        receiver.stop()
+
+
+def test_alerts_heartbeat_reaches_the_pager(tmp_path):
+    receiver = Receiver(free_port()).start()
+    ctl = _controller(tmp_path, receiver.port, heartbeat=0.5)
+    try:
+        wait_for(lambda: len(receiver.alerts("heartbeat")) >= 2, 15, 0.1, "two heartbeats")
+        beats = receiver.alerts("heartbeat")
+        assert beats[0]["controller"] == "test-ctl" and beats[0]["alerts"] == []
+        assert len({b["id"] for b in beats}) == len(beats)
+    finally:
+        ctl.stop()
+        receiver.stop()
+
+
+def test_alerts_silent_agent_is_unreachable_once(tmp_path):
+    receiver = Receiver(free_port()).start()
+    ctl = _controller(tmp_path, receiver.port)
+    agent = ScriptedAgent(ctl.address, "ag5", "srv5")
+    try:
+        agent.send("inlet", 20, int(time.time() * 1000))
+        agent.close()  # silent from now on: down after 3 intervals (1 s each)
+        wait_for(lambda: receiver.alerts(rule="unreachable"), 15, 0.2, "unreachable notified")
+        (body,) = receiver.alerts(rule="unreachable")
+        alert = body["alerts"][0]
+        assert alert["asset_id"] == "srv5" and alert["level"] == 2 and "ag5" in alert["reason"]
+        agent = ScriptedAgent(ctl.address, "ag5", "srv5", epoch=2)
+        agent.send("inlet", 20, int(time.time() * 1000))
+        wait_for(lambda: receiver.alerts(kind="resolved", rule="unreachable"), 15, 0.2,
+                 "resolved when the agent is back")
+        agent.close()
+    finally:
         ctl.stop()
         receiver.stop()

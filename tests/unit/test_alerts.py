@@ -204,3 +204,27 @@ def test_silence_expiry_and_matcher():
     assert s.active(150) and not s.active(200)
     assert held("db-1", "x", 1, 150, [s], []) and not held("db-1", "x", 2, 150, [s], [])
     assert not held("web-1", "x", 1, 150, [s], [])
+
+
+def test_alerts_rate_of_change_rule():
+    rule = Rule("temp_rising", 2, (K.TEMPERATURE,), "rate", 5.0, source="operator")
+    e = engine(rules=[rule])
+
+    def temp(v, t):
+        return model.Reading("s", "inlet", K.TEMPERATURE, v, "C", S.OK, "", t)
+
+    assert not e.process([temp(20, 0)], 0).transitions  # first reading: no rate yet
+    assert not e.process([temp(22, MIN)], MIN).transitions  # +2/min
+    c = e.process([temp(30, 2 * MIN)], 2 * MIN)  # +8/min
+    assert kinds(c) == ["firing"] and "+8/min" in c.notifications[0].alert.reason
+    assert kinds(e.process([temp(31, 3 * MIN)], 3 * MIN)) == ["resolved"]
+
+
+def test_alerts_absent_rule_fires_when_a_series_goes_quiet():
+    rule = Rule("heartbeat_gone", 1, (K.HEARTBEAT,), "absent", absent_seconds=60,
+                source="operator")
+    e = engine(rules=[rule])
+    e.process([model.Reading("db1", "hb", K.HEARTBEAT, 1.0, "", S.OK, "", 0)], 0)
+    assert not e.tick(30_000).notifications
+    c = e.tick(61_000)
+    assert kinds(c) == ["firing"] and c.notifications[0].alert.level == 1
