@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import concurrent.futures
 import functools
 from collections.abc import Callable
@@ -32,6 +33,11 @@ class SerialWorker:
     def call(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         """Run synchronously on the worker thread (for start-up and shutdown paths)."""
         return self._pool.submit(fn, *args, **kwargs).result()
+
+    def call_later(self, fn: Callable[[], object]) -> None:
+        """Queue work on the thread without waiting for it (closing a session, say)."""
+        with contextlib.suppress(RuntimeError):  # already shut down: nothing to do
+            self._pool.submit(fn)
 
     def shutdown(self, wait: bool = True) -> None:
         self._pool.shutdown(wait=wait, cancel_futures=not wait)

@@ -60,6 +60,7 @@ class CommandHandler(Protocol):
 REGISTRY: dict[str, str] = {
     "local": "agent.collectors.local",
     "smart": "agent.collectors.smart",
+    "ipmi": "agent.collectors.ipmi",
 }
 
 

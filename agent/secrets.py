@@ -1,0 +1,40 @@
+"""Secrets files: TOML tables of credentials, refused unless only the owner can read them."""
+
+from __future__ import annotations
+
+import stat
+import tomllib
+from pathlib import Path
+
+from agent.tomlconf import ConfigError
+
+
+def check_mode(path: Path) -> None:
+    """Refuse a secrets file that group or others can read or write (mode must be 0600 or 0400)."""
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read secrets file: {exc.strerror or exc}") from exc
+    if mode & 0o077:
+        raise ConfigError(f"{path}: secrets file mode is {mode:04o}; it must be 0600 or 0400 "
+                          f"(chmod 600 {path})")
+
+
+def load_secret(path: Path, key: str) -> str:
+    """One secret: `key` is a table.field path (e.g. "bmc1.password") or a top-level field.
+
+    The value never appears in an error message.
+    """
+    check_mode(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot parse secrets file: {exc}") from exc
+    node: object = data
+    for part in key.split("."):
+        if not isinstance(node, dict) or part not in node:
+            raise ConfigError(f"{path}: no secret {key!r}")
+        node = node[part]
+    if not isinstance(node, str) or not node:
+        raise ConfigError(f"{path}: secret {key!r} must be a non-empty string")
+    return node
