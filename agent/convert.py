@@ -257,6 +257,17 @@ def command_from_pb(msg: agent_pb2.Command) -> model.Command:
     )
 
 
+def power_action_from_pb(value: int) -> model.PowerAction:
+    try:
+        return _POWER_FROM_PB[value]
+    except KeyError as exc:
+        raise ConversionError(f"unknown power action {value}") from exc
+
+
+def power_action_to_pb(action: model.PowerAction) -> int:
+    return int(_POWER_TO_PB[action])
+
+
 def command_result_to_pb(r: model.CommandResult) -> agent_pb2.CommandResult:
     return agent_pb2.CommandResult(
         command_id=r.command_id,

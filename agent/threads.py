@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import concurrent.futures
+import contextlib
 import functools
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar

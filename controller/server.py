@@ -11,7 +11,13 @@ from pathlib import Path
 
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
-from hotspare.v1 import agent_pb2, agent_pb2_grpc, alerts_pb2_grpc, query_pb2_grpc
+from hotspare.v1 import (
+    agent_pb2,
+    agent_pb2_grpc,
+    alerts_pb2_grpc,
+    control_pb2_grpc,
+    query_pb2_grpc,
+)
 
 from agent import convert
 from agent.threads import SerialWorker
@@ -21,6 +27,7 @@ from controller.commands import CommandRouter
 from controller.config import ControllerConfig
 from controller.hub import FleetHub
 from controller.ingest import IngestWriter, Limits
+from controller.power import ControlService
 from controller.queries import Queries
 from controller.service import AgentService, QueryService
 from controller.store import IngestResult, Store
@@ -80,12 +87,15 @@ class Controller:
         health_pb2_grpc.add_HealthServicer_to_server(self.health, self.server)
         alerts_pb2_grpc.add_AlertServiceServicer_to_server(
             AlertService(self.alerting, self.reader, self.read_worker), self.server)
+        control_pb2_grpc.add_ControlServiceServicer_to_server(
+            ControlService(self.store, self.db_worker, self.reader, self.read_worker,
+                           self.router), self.server)
         self.port = self._bind(self.server)
         self.writer.start()
         self.alerting.start()
         await self.server.start()
         for name in ("", "hotspare.v1.AgentService", "hotspare.v1.QueryService",
-                     "hotspare.v1.AlertService"):
+                     "hotspare.v1.AlertService", "hotspare.v1.ControlService"):
             await self.health.set(name, health_pb2.HealthCheckResponse.SERVING)
         self._tasks.append(asyncio.create_task(self.queries.watch_liveness()))
         self._tasks.append(asyncio.create_task(self._retention()))

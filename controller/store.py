@@ -135,6 +135,27 @@ MIGRATIONS: list[tuple[int, str]] = [
 
 
 MIGRATIONS.append((
+    2,
+    """
+    CREATE TABLE power_actions (
+        command_id TEXT PRIMARY KEY,
+        asset_id TEXT NOT NULL,
+        agent_id TEXT NOT NULL,
+        action TEXT NOT NULL,
+        requested_by TEXT NOT NULL,
+        requested_ms INTEGER NOT NULL,
+        outcome TEXT NOT NULL DEFAULT 'pending',
+        message TEXT NOT NULL DEFAULT '',
+        power_state TEXT NOT NULL DEFAULT '',
+        elapsed_seconds REAL NOT NULL DEFAULT 0,
+        finished_ms INTEGER
+    );
+    CREATE INDEX power_actions_asset ON power_actions (asset_id, requested_ms);
+    """,
+))
+
+
+MIGRATIONS.append((
     3,
     """
     CREATE TABLE alerts (
@@ -768,6 +789,38 @@ class Store:
                 "UPDATE outbox SET attempts=attempts+1, next_attempt_ms=?, last_error=?"
                 " WHERE notification_id=? AND target=?", (next_ms, error[:500], notification_id,
                                                            target))
+
+    # ---- power actions ---------------------------------------------------------------
+    def record_power_request(self, command_id: str, asset_id: str, agent_id: str, action: str,
+                             requested_by: str, now_ms: int) -> bool:
+        """Journal a power action before it is sent; False when the id was already used."""
+        with self._transaction():
+            cur = self.conn.execute(
+                "INSERT OR IGNORE INTO power_actions (command_id, asset_id, agent_id, action,"
+                " requested_by, requested_ms) VALUES (?,?,?,?,?,?)",
+                (command_id, asset_id, agent_id, action, requested_by, now_ms))
+        return cur.rowcount > 0
+
+    def record_power_result(self, result: model.CommandResult) -> None:
+        with self._transaction():
+            self.conn.execute(
+                "UPDATE power_actions SET outcome=?, message=?, power_state=?, elapsed_seconds=?,"
+                " finished_ms=? WHERE command_id=?",
+                (result.outcome.value, result.message, result.power_state,
+                 result.elapsed_seconds, result.finished_unix_ms or _now_ms(), result.command_id))
+
+    def power_actions(self, asset_id: str = "", limit: int = 100) -> list[dict[str, Any]]:
+        sql = ("SELECT command_id, asset_id, agent_id, action, requested_by, requested_ms,"
+               " outcome, message, power_state, elapsed_seconds FROM power_actions")
+        params: list[Any] = []
+        if asset_id:
+            sql += " WHERE asset_id=?"
+            params.append(asset_id)
+        sql += " ORDER BY requested_ms DESC LIMIT ?"
+        params.append(limit)
+        cols = ("command_id", "asset_id", "agent_id", "action", "requested_by", "requested_ms",
+                "outcome", "message", "power_state", "elapsed_seconds")
+        return [dict(zip(cols, row, strict=True)) for row in self.conn.execute(sql, params)]
 
     # ---- plumbing ------------------------------------------------------------------
     def _transaction(self) -> _Tx:

@@ -9,7 +9,14 @@ from types import TracebackType
 from typing import Any
 
 import grpc
-from hotspare.v1 import alerts_pb2, alerts_pb2_grpc, query_pb2, query_pb2_grpc
+from hotspare.v1 import (
+    alerts_pb2,
+    alerts_pb2_grpc,
+    control_pb2,
+    control_pb2_grpc,
+    query_pb2,
+    query_pb2_grpc,
+)
 
 from agent import convert, model
 from controller.alerts import Alert
@@ -51,6 +58,7 @@ class ControllerClient:
         self._channel = _channel(address)
         self._stub = query_pb2_grpc.QueryServiceStub(self._channel)
         self._alerts = alerts_pb2_grpc.AlertServiceStub(self._channel)
+        self._control = control_pb2_grpc.ControlServiceStub(self._channel)
 
     async def __aenter__(self) -> ControllerClient:
         return self
@@ -144,6 +152,27 @@ class ControllerClient:
         resp = await self._call(self._alerts.RemoveMaintenance,
                                 alerts_pb2.RemoveMaintenanceRequest(window_id=window_id))
         return convert.window_from_pb(resp)
+
+    async def power(self, asset_id: str, action: model.PowerAction, requested_by: str,
+                    timeout_seconds: float = 30.0) -> tuple[model.CommandResult, str]:
+        """Run a power action; returns the agent's result and the agent's id."""
+        request = control_pb2.PowerRequest(
+            asset_id=asset_id, action=convert.power_action_to_pb(action),  # type: ignore[arg-type]
+            requested_by=requested_by, timeout_seconds=timeout_seconds)
+        try:
+            resp = await self._control.Power(request, timeout=timeout_seconds + 10)
+        except grpc.aio.AioRpcError as exc:
+            raise _error(self.address, exc) from None
+        return convert.command_result_from_pb(resp.result), resp.agent_id
+
+    async def power_actions(self, asset_id: str = "") -> list[dict[str, Any]]:
+        resp = await self._call(self._control.ListPowerActions,
+                                control_pb2.ListPowerActionsRequest(asset_id=asset_id))
+        return [{"command_id": a.command_id, "asset_id": a.asset_id, "action": a.action,
+                 "requested_by": a.requested_by, "requested_unix_ms": a.requested_unix_ms,
+                 "outcome": a.outcome, "message": a.message, "power_state": a.power_state,
+                 "elapsed_seconds": a.elapsed_seconds, "agent_id": a.agent_id}
+                for a in resp.actions]
 
     async def watch_fleet(self) -> AsyncIterator[tuple[bool, list[model.AssetSummary]]]:
         """Yields (is_snapshot, summaries): a full snapshot first, then changed assets."""

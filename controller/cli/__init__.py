@@ -18,6 +18,8 @@ SUBCOMMAND_MODULES = [
     "controller.cli.tui_cmd",
     "controller.cli.smart_cmd",
     "controller.cli.alerts_cmd",
+    "controller.cli.power_cmd",
+    "controller.cli.ipmi_cmd",
 ]
 
 

@@ -133,6 +133,8 @@ class _Bmc:
     last_fru: float = float("-inf")
     asset: model.Asset | None = None
     state: str = "new"  # new | ok | auth_failed | unreachable | error
+    failures: int = 0  # consecutive; a failing BMC is polled less often (its own backoff)
+    next_poll: float = float("-inf")
 
 
 @dataclass
@@ -151,6 +153,7 @@ class IpmiCollector:
     """Polls every BMC concurrently; a hung BMC only ever costs its own deadline."""
 
     name = "ipmi"
+    persist_sel = True  # the probe command reads without moving the agent's SEL cursor
 
     def __init__(self, config: IpmiConfig, context: CollectorContext) -> None:
         self.config = config
@@ -160,7 +163,7 @@ class IpmiCollector:
         self._results: OrderedDict[str, model.CommandResult] = OrderedDict()
         self._state_dir = Path(config.state_dir)
         for bmc in self._bmcs.values():
-            bmc.sel_cursor = self._load_cursor(bmc)
+            bmc.sel_cursor = self._load_cursor(bmc) if config.state_dir else 0
 
     # ---- SEL cursor persistence ----------------------------------------------------
     def _cursor_path(self, bmc: _Bmc) -> Path:
@@ -173,6 +176,8 @@ class IpmiCollector:
             return 0
 
     def _save_cursor(self, bmc: _Bmc) -> None:
+        if not self.persist_sel:
+            return
         path = self._cursor_path(bmc)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -219,39 +224,57 @@ class IpmiCollector:
 
     async def _poll(self, bmc: _Bmc) -> model.Batch:
         now = self.context.monotonic()
-        if bmc.polling:  # never two polls of one BMC at once
+        if bmc.polling:  # never two calls to one BMC at once: the last one is still out
             bmc.skipped_total += 1
+            return self._failed(bmc, "unreachable", "the previous call is still unanswered",
+                                time.monotonic())
+        if now < bmc.next_poll:  # backing off a failing BMC; its readings stay unknown
             return model.Batch()
         bmc.polling = True
         started = time.monotonic()
         fru_due = now - bmc.last_fru >= self.config.fru_interval_seconds
+        # login + sensors + power + SEL + FRU, within the collector's own cycle budget
+        deadline = min(bmc.target.call_timeout_seconds * 6, self.config.timeout_seconds * 0.9)
+        task = asyncio.ensure_future(bmc.worker.run(self._poll_sync, bmc, fru_due))
         try:
-            deadline = bmc.target.call_timeout_seconds * 6  # login + sensors + power + SEL + FRU
-            result = await asyncio.wait_for(bmc.worker.run(self._poll_sync, bmc, fru_due),
-                                            deadline)
+            result = await asyncio.wait_for(asyncio.shield(task), deadline)
         except TimeoutError:
-            self._abandon(bmc)
-            return self._failed(bmc, "unreachable", "no answer before the deadline", started)
+            # The call keeps its thread until pyghmi gives up; until then this BMC is skipped
+            # (a second session to a hung BMC would only queue behind the first).
+            task.add_done_callback(lambda t: self._settle(bmc, t))
+            return self._backoff(bmc, now, self._failed(
+                bmc, "unreachable", f"no answer within {deadline:.1f}s", started))
         except BmcError as exc:
-            self._drop_session(bmc)
-            return self._failed(bmc, exc.kind, str(exc), started)
-        finally:
             bmc.polling = False
+            self._drop_session(bmc)
+            batch = self._failed(bmc, exc.kind, str(exc), started)
+            if exc.kind == "auth_failed":  # wrong credentials do not fix themselves quickly
+                bmc.failures = max(bmc.failures, 3)
+            return self._backoff(bmc, now, batch)
+        bmc.polling = False
+        bmc.failures = 0
+        bmc.next_poll = float("-inf")
         if fru_due and result.fru is not None:
             bmc.last_fru = now
         return self._batch(bmc, result, started)
+
+    def _backoff(self, bmc: _Bmc, now: float, batch: model.Batch) -> model.Batch:
+        """Skip 0, 1, 3, 7 then 15 cycles after consecutive failures (bounded, per BMC)."""
+        bmc.failures += 1
+        cycles = min(16, 2 ** (bmc.failures - 1)) - 1
+        bmc.next_poll = now + cycles * self.config.interval_seconds
+        return batch
 
     def _drop_session(self, bmc: _Bmc) -> None:
         session, bmc.session = bmc.session, None
         if session is not None:
             bmc.worker.call_later(session.close)
 
-    def _abandon(self, bmc: _Bmc) -> None:
-        """A hung call keeps its thread; the BMC gets a fresh worker and session next time."""
-        old = bmc.worker
-        bmc.worker = SerialWorker(old.name)
-        bmc.session = None
-        old.shutdown(wait=False)
+    def _settle(self, bmc: _Bmc, task: asyncio.Future[Any]) -> None:
+        """A late answer (or failure) of a call that missed its deadline frees the BMC."""
+        bmc.polling = False
+        if task.cancelled() or task.exception() is not None:
+            self._drop_session(bmc)
 
     def _failed(self, bmc: _Bmc, kind: str, message: str, started: float) -> model.Batch:
         now_ms = self.context.wall_clock_ms()
@@ -419,10 +442,11 @@ class IpmiCollector:
             return fn(bmc.session)
 
         remaining = max(0.05, min(deadline - time.time(), bmc.target.call_timeout_seconds * 2))
+        task = asyncio.ensure_future(bmc.worker.run(run))
         try:
-            return await asyncio.wait_for(bmc.worker.run(run), remaining)
+            return await asyncio.wait_for(asyncio.shield(task), remaining)
         except TimeoutError:
-            self._abandon(bmc)
+            task.add_done_callback(lambda t: t.cancelled() or t.exception())
             raise
 
     async def _confirm(self, bmc: _Bmc, want: str, deadline: float) -> str:
@@ -441,7 +465,7 @@ def fru_components(asset_id: str, fru: dict[str, Any]) -> tuple[model.Component,
     out = []
     for kind, keys in (
         ("chassis", ("Chassis part number", "Chassis serial number", "Chassis type")),
-        ("board", ("Board part number", "Board serial number", "Board product name")),
+        ("board", ("Board model", "Board serial number", "Board product name")),
         ("product", ("Model", "Serial Number", "Product name")),
     ):
         part, serial, name = (str(fru.get(k) or "") for k in keys)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,6 +15,7 @@ THRESHOLD_NAMES = ("lower_non_critical", "lower_critical", "lower_non_recoverabl
                    "upper_non_critical", "upper_critical", "upper_non_recoverable")
 FRU_CHUNK_SIZES = (32, 16, 8)  # ipmi_sim answers 0xC8 to 64+ bytes; real BMCs say 0xC9/0xCA
 FRU_RETRY_CODES = {0xC7, 0xC8, 0xC9, 0xCA}
+_LOGIN_LOCK = threading.Lock()
 
 
 class BmcError(Exception):
@@ -88,9 +90,11 @@ class BmcSession:
     def __init__(self, host: str, port: int, user: str, password: str,
                  privilege: int | None = None) -> None:
         try:
-            # bytes credentials: pyghmi 1.6 hangs on a second str session to the same BMC
-            self._cmd = ipmi_command.Command(bmc=host, port=port, userid=user.encode(),
-                                             password=password.encode(), privlevel=privilege)
+            # bytes credentials: pyghmi 1.6 hangs on a second str session to the same BMC.
+            # Logins are serialised: concurrent logins (one failing) stalled others by ~1 s here.
+            with _LOGIN_LOCK:
+                self._cmd = ipmi_command.Command(bmc=host, port=port, userid=user.encode(),
+                                                 password=password.encode(), privlevel=privilege)
         except pyghmi_exceptions.IpmiException as exc:
             raise _map(exc) from None
         except OSError as exc:

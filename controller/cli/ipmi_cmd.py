@@ -1,0 +1,81 @@
+"""`hotspare ipmi probe`: read one BMC once with the agent's own code."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import dataclasses
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+
+def register(sub: Any) -> None:
+    ipmi = sub.add_parser("ipmi", help="BMCs over IPMI").add_subparsers(dest="ipmi_cmd",
+                                                                        metavar="ACTION")
+    probe = ipmi.add_parser("probe", help="read a BMC once: sensors, power, FRU, recent SEL")
+    probe.add_argument("address", metavar="HOST[:PORT]")
+    probe.add_argument("--user", required=True)
+    probe.add_argument("--password-file", required=True, type=Path,
+                       help="file holding only the password (mode 0600 or 0400)")
+    probe.add_argument("--timeout", type=float, default=10.0)
+    probe.add_argument("--json", action="store_true", help="machine-readable output")
+    probe.set_defaults(func=cmd_probe)
+
+
+def cmd_probe(args: argparse.Namespace) -> int:
+    from agent import model
+    from agent.collectors import CollectorContext
+    from agent.collectors.ipmi.collector import BmcTarget, IpmiCollector, IpmiConfig
+    from agent.secrets import check_mode
+    from agent.tomlconf import ConfigError, parse_address
+    from tui.render import value_text
+
+    try:
+        host, port = parse_address(args.address, default_port=623)
+    except ValueError as exc:
+        print(f"hotspare: {exc}", file=sys.stderr)
+        return 2
+    try:
+        check_mode(args.password_file)
+        password = args.password_file.read_text().strip()
+    except (ConfigError, OSError) as exc:
+        print(f"hotspare: {exc}", file=sys.stderr)
+        return 2
+    asset = model.Asset(f"bmc-{host}-{port}", model.AssetKind.SERVER)
+    target = BmcTarget(host, port, args.user, password, asset, 4, args.timeout / 6)
+    config = IpmiConfig(bmcs=(target,), state_dir="", fru_interval_seconds=1.0,
+                        interval_seconds=60, timeout_seconds=args.timeout)
+    collector = IpmiCollector(config, CollectorContext("probe", asset.asset_id, lambda b: None))
+    collector.persist_sel = False
+    batch = asyncio.run(collector.collect())
+    asyncio.run(collector.close())
+    reach = next(r for r in batch.readings if r.sensor_id == "ipmi:reachability")
+    doc = {
+        "bmc": f"{host}:{port}",
+        "reachable": reach.status is model.Status.OK,
+        "status": reach.reason or "ok",
+        "cipher_suite": reach.labels.get("cipher_suite", ""),
+        "identity": dataclasses.asdict(batch.assets[0]) if batch.assets else None,
+        "readings": [{"sensor": r.name, "kind": r.kind.value, "value": r.value, "unit": r.unit,
+                      "status": r.status.label, "reason": r.reason}
+                     for r in batch.readings],
+        "components": [dataclasses.asdict(c) for c in batch.components],
+        "sel": [dataclasses.asdict(e) | {"severity": e.severity.label}
+                for e in batch.events][-20:],
+    }
+    if args.json:
+        print(json.dumps(doc, indent=2))
+        return 0 if doc["reachable"] else 1
+    if not doc["reachable"]:
+        print(f"hotspare: BMC {host}:{port}: {reach.reason}", file=sys.stderr)
+        return 1
+    print(f"BMC {host}:{port}: reachable, cipher suite {doc['cipher_suite']}")
+    for r in batch.readings:
+        print(f"  {r.name:<28} {value_text(r):>12}  {r.status.label:<8} {r.reason}")
+    for c in batch.components:
+        print(f"  FRU {c.type:<8} {c.vendor} {c.model} part {c.part_number} serial {c.serial}")
+    for e in batch.events[-20:]:
+        print(f"  SEL {e.source_id}: {e.severity.label} {e.sensor} {e.description}")
+    return 0

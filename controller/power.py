@@ -1,0 +1,68 @@
+"""Power control: find the agent owning an asset, journal, send the command, record the result."""
+
+from __future__ import annotations
+
+import secrets
+import time
+
+import grpc
+from hotspare.v1 import control_pb2, control_pb2_grpc
+
+from agent import convert, model
+from agent.threads import SerialWorker
+from controller.commands import CommandError, CommandRouter
+from controller.store import Store
+
+DEFAULT_TIMEOUT_SECONDS = 30.0
+
+
+class ControlService(control_pb2_grpc.ControlServiceServicer):
+    """Thin servicer: every power action is journaled before it is sent, and its result after."""
+
+    def __init__(self, store: Store, worker: SerialWorker, reader: Store,
+                 read_worker: SerialWorker, router: CommandRouter) -> None:
+        self._store, self._worker = store, worker
+        self._reader, self._read = reader, read_worker
+        self._router = router
+
+    async def Power(self, request, context):  # type: ignore[no-untyped-def]
+        try:
+            action = convert.power_action_from_pb(request.action)
+        except convert.ConversionError as exc:
+            await context.abort(grpc.StatusCode.INVALID_ARGUMENT, str(exc))
+        found = await self._read.run(self._reader.asset, request.asset_id)
+        if found is None:
+            await context.abort(grpc.StatusCode.NOT_FOUND, f"no asset {request.asset_id!r}")
+        assert found is not None
+        agent_id = found[1]
+        if not self._router.is_connected(agent_id):
+            await context.abort(grpc.StatusCode.FAILED_PRECONDITION,
+                                f"asset {request.asset_id!r} is owned by agent {agent_id!r}, "
+                                "which is not connected")
+        timeout = request.timeout_seconds or DEFAULT_TIMEOUT_SECONDS
+        command = model.Command(
+            command_id=request.command_id or f"pw-{secrets.token_hex(8)}",
+            asset_id=request.asset_id, deadline_unix_ms=int((time.time() + timeout) * 1000),
+            action="power", power_action=action, requested_by=request.requested_by or "unknown")
+        await self._worker.run(self._store.record_power_request, command.command_id,
+                               command.asset_id, agent_id, action.value, command.requested_by,
+                               int(time.time() * 1000))
+        try:
+            result = await self._router.send(agent_id, command)
+        except CommandError as exc:
+            result = model.CommandResult(command.command_id, command.asset_id,
+                                         model.CommandOutcome.ERROR, str(exc),
+                                         finished_unix_ms=int(time.time() * 1000))
+        await self._worker.run(self._store.record_power_result, result)
+        return control_pb2.PowerResult(result=convert.command_result_to_pb(result),
+                                       agent_id=agent_id)
+
+    async def ListPowerActions(self, request, context):  # type: ignore[no-untyped-def]
+        rows = await self._read.run(self._reader.power_actions, request.asset_id,
+                                    request.limit or 100)
+        return control_pb2.ListPowerActionsResponse(actions=[
+            control_pb2.PowerActionRecord(
+                command_id=r["command_id"], asset_id=r["asset_id"], action=r["action"],
+                requested_by=r["requested_by"], requested_unix_ms=r["requested_ms"],
+                outcome=r["outcome"], message=r["message"], elapsed_seconds=r["elapsed_seconds"],
+                power_state=r["power_state"], agent_id=r["agent_id"]) for r in rows])

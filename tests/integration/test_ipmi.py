@@ -1,0 +1,198 @@
+"""IPMI against OpenIPMI's ipmi_sim on loopback, through a real agent and a real controller."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import cli, cli_json, wait_for
+from tests.ipmi_lab import PASSWORD, USER, IpmiSim
+
+pytestmark = pytest.mark.integration
+
+SEL_PSU1_FAILURE = ("sel_add 0x20 0x02 0x00 0x00 0x00 0x00 0x20 0x00 0x04 0x08 0x05 0x6f 0x01 "
+                    "0xff 0xff")
+
+
+@pytest.fixture
+def bmc(tmp_path):
+    sim = IpmiSim(tmp_path, "bmc1", "SN0001")
+    yield sim
+    sim.cleanup()
+
+
+def _secrets(tmp_path: Path, password: str = PASSWORD) -> Path:
+    path = tmp_path / "secrets.toml"
+    path.write_text(f'[bmc1]\npassword = "{password}"\n[bad]\npassword = "Not-The-Password-9"\n')
+    path.chmod(0o600)
+    return path
+
+
+def _agent_toml(tmp_path: Path, bmcs: list[tuple[str, str, str]]) -> str:
+    secrets = _secrets(tmp_path)
+    text = (f'[agent]\nid = "ipmi-agent"\n[agent.asset]\nid = "poller"\n[agent.stream]\n'
+            f'flush_interval_seconds = 0.2\n[collectors.local]\nenabled = false\n'
+            f'[collectors.ipmi]\ninterval_seconds = 2\ntimeout_seconds = 2\n'
+            f'call_timeout_seconds = 1\nstate_dir = "{tmp_path / "state"}"\n')
+    for asset, address, key in bmcs:
+        text += (f'[[collectors.ipmi.bmcs]]\naddress = "{address}"\nuser = "{USER}"\n'
+                 f'secrets_file = "{secrets}"\npassword_key = "{key}.password"\n'
+                 f'asset = "{asset}"\nrack = "r7"\n')
+    return text
+
+
+def _readings(address: str, asset: str) -> dict[str, dict]:
+    try:
+        doc = cli_json("readings", asset, "--controller", address)
+    except AssertionError:
+        return {}
+    return {r["sensor_id"]: r for r in doc["readings"]}
+
+
+def _sdr_list(sim: IpmiSim) -> dict[str, str]:
+    out = {}
+    for line in sim.ipmitool("sdr", "list").stdout.splitlines():
+        name, value, _ = (part.strip() for part in line.split("|"))
+        out[name] = value
+    return out
+
+
+def test_ipmi_readings_match_ipmitool_and_follow_the_bmc(running_controller, start_agent, bmc,
+                                                         tmp_path):
+    addr = running_controller.address
+    start_agent(addr, _agent_toml(tmp_path, [("srv-a", bmc.address, "bmc1")]))
+    got = wait_for(lambda: (r := _readings(addr, "srv-a")) and "ipmi:CPU Temp" in r and r, 20,
+                   0.3, "BMC readings at the controller")
+    sdr = _sdr_list(bmc)
+    for name in ("CPU Temp", "Inlet Temp", "Fan1", "System Power"):
+        number = float(re.match(r"[\d.]+", sdr[name]).group())
+        assert got[f"ipmi:{name}"]["value"] == pytest.approx(number), name
+    assert got["ipmi:CPU Temp"]["unit"] == "C" and got["ipmi:Fan1"]["unit"] == "RPM"
+    assert got["ipmi:System Power"]["kind"] == "power"
+    assert got["ipmi:PSU1 Status"]["kind"] == "psu" and got["ipmi:PSU1 Status"]["status"] == "ok"
+    assert got["ipmi:power"]["labels"]["state"] == "on"
+    assert got["ipmi:reachability"]["status"] == "ok"
+    assert got["ipmi:reachability"]["labels"]["cipher_suite"] == "3"
+    # the temperature crosses the BMC's critical threshold; a PSU reports failure
+    bmc.set("temp", 95)
+    bmc.console("sensor_set_bit 0x20 0 5 1 1 1")
+
+    def changed():
+        r = _readings(addr, "srv-a")
+        return r if r["ipmi:CPU Temp"]["value"] == 95 and \
+            r["ipmi:PSU1 Status"]["status"] == "critical" else None
+
+    got = wait_for(changed, 15, 0.3, "critical readings")
+    cpu = got["ipmi:CPU Temp"]
+    assert cpu["status"] == "critical" and "upper critical 90 (BMC)" in cpu["reason"]
+    assert cpu["labels"]["threshold_source"] == "bmc" and cpu["labels"]["upper_critical"] == "90"
+    assert "Failure" in got["ipmi:PSU1 Status"]["reason"]
+    assert got["ipmi:PSU2 Status"]["status"] == "ok"
+    doc = cli_json("readings", "srv-a", "--controller", addr)
+    comps = {c["component_id"]: c for c in doc["components"]}
+    assert comps["fru:product"]["serial"] == "SN0001"
+    assert comps["fru:board"]["part_number"] == "BRD-PN-7"
+    asset = doc["asset"]
+    assert asset["serial"] == "SN0001" and asset["model"] == "RackServer 2U"
+    assert asset["location"]["rack"] == "r7"
+
+
+def test_ipmi_wrong_password_and_dead_bmc_do_not_hurt_the_others(running_controller,
+                                                                 start_agent, bmc, tmp_path):
+    other = IpmiSim(tmp_path, "bmc2", "SN0002")
+    try:
+        addr = running_controller.address
+        start_agent(addr, _agent_toml(tmp_path, [("srv-a", bmc.address, "bmc1"),
+                                                 ("srv-bad", other.address, "bad")]))
+
+        def both():
+            a, b = _readings(addr, "srv-a"), _readings(addr, "srv-bad")
+            ok = a.get("ipmi:reachability", {}).get("status") == "ok"
+            return (a, b) if ok and "ipmi:reachability" in b else None
+
+        a, b = wait_for(both, 20, 0.3, "both BMCs reported")
+        bad = b["ipmi:reachability"]
+        assert bad["status"] == "critical" and bad["reason"].startswith("auth_failed")
+        assert "Incorrect password" in bad["reason"]
+        assert PASSWORD not in json.dumps(b) and "Not-The-Password-9" not in json.dumps(b)
+        # kill the good BMC: unreachable within its deadline, sensors unknown, then recovery
+        bmc.stop()
+        killed = time.monotonic()
+
+        def down():
+            r = _readings(addr, "srv-a")
+            return r if r["ipmi:reachability"]["status"] == "critical" else None
+
+        r = wait_for(down, 15, 0.2, "unreachable")
+        assert time.monotonic() - killed < 10
+        assert r["ipmi:reachability"]["reason"].startswith("unreachable")
+        assert r["ipmi:CPU Temp"]["status"] == "unknown"
+        bmc.start()
+        wait_for(lambda: _readings(addr, "srv-a")["ipmi:reachability"]["status"] == "ok", 25, 0.3,
+                 "reconnected by itself")
+    finally:
+        other.cleanup()
+
+
+def test_ipmi_sel_events_once_across_agent_restart(running_controller, start_agent, bmc,
+                                                   tmp_path):
+    addr = running_controller.address
+    bmc.console(SEL_PSU1_FAILURE, SEL_PSU1_FAILURE)
+    config = _agent_toml(tmp_path, [("srv-a", bmc.address, "bmc1")])
+    agent = start_agent(addr, config, name="sel1")
+
+    def sel_events():
+        try:
+            doc = cli_json("readings", "srv-a", "--controller", addr)
+        except AssertionError:
+            return []
+        return [e for e in doc["events"] if e["type"] == "sel"]
+
+    wait_for(lambda: len(sel_events()) == 2, 20, 0.3, "two SEL events")
+    agent.stop()
+    cursor = json.loads((tmp_path / "state" / f"sel-127.0.0.1-{bmc.port}.json").read_text())
+    assert cursor["last_record_id"] == 2
+    bmc.console(SEL_PSU1_FAILURE)
+    agent2 = start_agent(addr, config, name="sel2")
+    wait_for(lambda: len(sel_events()) == 3, 20, 0.3, "the new SEL event")
+    time.sleep(1.5)
+    events = sel_events()
+    assert sorted(e["source_id"] for e in events) == ["sel:1", "sel:2", "sel:3"]
+    assert events[0]["severity"] == "critical" and "Failure" in events[0]["description"]
+    agent2.stop()
+    cursor = json.loads((tmp_path / "state" / f"sel-127.0.0.1-{bmc.port}.json").read_text())
+    assert cursor["last_record_id"] == 3  # the agent resumed from its cursor
+
+
+def test_ipmi_power_off_confirmed_by_read_back_and_recorded(running_controller, start_agent,
+                                                            bmc, tmp_path):
+    addr = running_controller.address
+    start_agent(addr, _agent_toml(tmp_path, [("srv-a", bmc.address, "bmc1")]))
+    wait_for(lambda: _readings(addr, "srv-a").get("ipmi:reachability"), 20, 0.3, "BMC seen")
+    status = cli("power", "status", "srv-a", "--json", "--controller", addr)
+    assert status.returncode == 0, status.stderr
+    assert json.loads(status.stdout)["power_state"] == "on"
+    refused = cli("power", "off", "srv-a", "--controller", addr)  # no terminal, no --yes
+    assert refused.returncode == 1 and "--yes" in refused.stderr and bmc.power() == "on"
+    off = cli("power", "off", "srv-a", "--yes", "--json", "--who", "alice", "--controller", addr)
+    assert off.returncode == 0, off.stdout + off.stderr
+    result = json.loads(off.stdout)
+    assert result["outcome"] == "confirmed" and result["power_state"] == "off"
+    assert bmc.power() == "off"  # the BMC's own state, read independently
+    assert bmc.ipmitool("power", "status").stdout.strip() == "Chassis Power is off"
+    on = cli("power", "cycle", "srv-a", "--yes", "--json", "--controller", addr)
+    assert json.loads(on.stdout)["outcome"] == "confirmed" and bmc.power() == "on"
+    history = cli_json("power", "history", "srv-a", "--controller", addr)["actions"]
+    assert [(h["action"], h["outcome"]) for h in history][:3] == [
+        ("cycle", "confirmed"), ("off", "confirmed"), ("status", "ok")]
+    assert history[1]["requested_by"] == "alice"
+    unknown = cli("power", "off", "nope", "--yes", "--controller", addr)
+    assert unknown.returncode == 1 and "no asset 'nope'" in unknown.stderr
+    bmc.stop()
+    dead = cli("power", "off", "srv-a", "--yes", "--timeout", "4", "--json", "--controller", addr)
+    assert dead.returncode == 1
+    assert json.loads(dead.stdout)["outcome"] == "error"
