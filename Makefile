@@ -10,7 +10,7 @@ APT_COMMANDS := snmpd snmpget ipmi_sim ipmitool ipmi-sensors smartctl
 
 .PHONY: demo test lint typecheck unit system-deps protos bench clean
 
-demo: $(VENV)/.installed
+demo: system-deps $(VENV)/.installed
 	$(PY) -m controller.cli demo
 
 test: system-deps $(VENV)/.installed $(SNMPSIM_VENV)/.installed

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from controller.demo.ipmi_lab import PASSWORD, USER, IpmiSim
 from tests.helpers import cli, cli_json, wait_for
-from tests.ipmi_lab import PASSWORD, USER, IpmiSim
 
 pytestmark = pytest.mark.integration
 
@@ -114,7 +114,7 @@ def test_ipmi_wrong_password_and_dead_bmc_do_not_hurt_the_others(running_control
             ok = a.get("ipmi:reachability", {}).get("status") == "ok"
             return (a, b) if ok and "ipmi:reachability" in b else None
 
-        a, b = wait_for(both, 20, 0.3, "both BMCs reported")
+        _, b = wait_for(both, 20, 0.3, "both BMCs reported")
         bad = b["ipmi:reachability"]
         assert bad["status"] == "critical" and bad["reason"].startswith("auth_failed")
         assert "Incorrect password" in bad["reason"]

@@ -1,4 +1,4 @@
-"""A real BMC for tests: OpenIPMI's ipmi_sim on loopback with the project's own lab files."""
+"""Simulated BMCs: OpenIPMI's ipmi_sim on loopback with HotSpare's own SDR, FRU and chassis script."""
 
 from __future__ import annotations
 
@@ -6,11 +6,10 @@ import shutil
 import socket
 import subprocess
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.helpers import ROOT, free_port, wait_for
-
-LAB = ROOT / "tests" / "data" / "ipmi"
+LAB = Path(__file__).resolve().parent / "data"
 USER = "hsadmin"
 PASSWORD = "lab-Secret-4711"
 
@@ -42,6 +41,12 @@ def fru_image(serial: str) -> bytes:
     return header + chassis + board + product
 
 
+def _free_port(kind: int) -> int:
+    with socket.socket(socket.AF_INET, kind) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
 class IpmiSim:
     """ipmi_sim with sensors read from files, chassis power through a script, a console."""
 
@@ -49,8 +54,8 @@ class IpmiSim:
         self.dir = workdir / name
         self.dir.mkdir(parents=True)
         self.name = name
-        self.port = free_port(socket.SOCK_DGRAM)
-        self.console_port = free_port()
+        self.port = _free_port(socket.SOCK_DGRAM)
+        self.console_port = _free_port(socket.SOCK_STREAM)
         self.values = {"temp": 45, "inlet": 25, "fan": 60, "power": 50}
         for key, value in self.values.items():
             (self.dir / f"{key}.val").write_text(f"{value}\n")
@@ -110,12 +115,13 @@ class IpmiSim:
              "-s", str(self.dir / "state")], stdout=log, stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL, cwd=self.dir)
         log.close()
-        wait_for(self._ready, 10, 0.1, f"ipmi_sim {self.name} answering")
-
-    def _ready(self) -> bool:
-        if self.proc is None or self.proc.poll() is not None:
-            raise AssertionError(f"ipmi_sim exited: {(self.dir / 'sim.log').read_text()}")
-        return self.ipmitool("power", "status").returncode == 0
+        for _ in range(100):  # bounded: about 10 s
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"ipmi_sim exited: {(self.dir / 'sim.log').read_text()}")
+            if self.ipmitool("power", "status").returncode == 0:
+                return
+            time.sleep(0.1)
+        raise RuntimeError(f"ipmi_sim {self.name} did not answer in time")
 
     def ipmitool(self, *args: str, password: str = PASSWORD) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
@@ -153,3 +159,41 @@ class IpmiSim:
     def cleanup(self) -> None:
         self.stop()
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+@dataclass
+class Lab:
+    """BMCs for the demo agent: its TOML fragment and how to stop them."""
+
+    sims: list[IpmiSim] = field(default_factory=list)
+    agent_toml: str = ""
+
+    def stop(self) -> None:
+        for sim in self.sims:
+            sim.stop()
+
+
+def start_lab(workdir: Path, count: int = 2) -> Lab:
+    """Start `count` simulated BMCs (needs ipmi_sim, sdrcomp and ipmitool from Debian)."""
+    for tool in ("ipmi_sim", "sdrcomp", "ipmitool"):
+        if shutil.which(tool) is None:
+            raise RuntimeError(f"{tool} is not installed (apt-get install openipmi ipmitool)")
+    workdir.mkdir(parents=True, exist_ok=True)
+    secrets = workdir / "bmc-secrets.toml"
+    secrets.write_text(f'[lab]\npassword = "{PASSWORD}"\n')
+    secrets.chmod(0o600)
+    lab = Lab()
+    for i in range(1, count + 1):
+        name = f"demo-bmc{i}"
+        if (workdir / name).exists():
+            shutil.rmtree(workdir / name)
+        sim = IpmiSim(workdir, name, f"DEMO{i:04d}")
+        sim.set("temp", 40 + 12 * i)
+        lab.sims.append(sim)
+        lab.agent_toml += (
+            f'[[collectors.ipmi.bmcs]]\naddress = "{sim.address}"\nuser = "{USER}"\n'
+            f'secrets_file = "{secrets}"\npassword_key = "lab.password"\n'
+            f'asset = "rack1-server{i}"\nrack = "rack1"\nunit = "{10 * i}"\nsite = "demo"\n')
+    lab.agent_toml = (f"[collectors.ipmi]\ninterval_seconds = 5\ntimeout_seconds = 5\n"
+                      f'state_dir = "{workdir / "state"}"\n') + lab.agent_toml
+    return lab
