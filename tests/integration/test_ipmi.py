@@ -112,7 +112,8 @@ def test_ipmi_wrong_password_and_dead_bmc_do_not_hurt_the_others(running_control
         def both():
             a, b = _readings(addr, "srv-a"), _readings(addr, "srv-bad")
             ok = a.get("ipmi:reachability", {}).get("status") == "ok"
-            return (a, b) if ok and "ipmi:reachability" in b else None
+            denied = b.get("ipmi:reachability", {}).get("reason", "").startswith("auth_failed")
+            return (a, b) if ok and denied else None
 
         _, b = wait_for(both, 20, 0.3, "both BMCs reported")
         bad = b["ipmi:reachability"]
