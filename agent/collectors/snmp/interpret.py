@@ -93,6 +93,9 @@ def _value(spec: ReadingSpec, row: Mapping[str, Value], key: str, now_s: float,
     if spec.expr == "percent":
         total = need(spec.total)
         return None if total <= 0 else 100.0 * need(spec.value) / total
+    if spec.expr == "percent_free":  # value is what is free: used % = 100 - free/total
+        total = need(spec.total)
+        return None if total <= 0 else 100.0 * (total - need(spec.value)) / total
     if spec.expr == "entity_sensor":
         # ENTITY-SENSOR-MIB: value x 10^(3*(scale-9)) / 10^precision, scale 9 = units
         scale = need(spec.total) if spec.total else 9.0
@@ -119,7 +122,7 @@ def _status(spec: ReadingSpec, row: Mapping[str, Value], value: float | None
             return S.UNKNOWN, f"{spec.status_column}={raw!r} has no mapping"
         status_text, _, reason = mapped.partition(":")
         status = _STATUS[status_text]
-        if status is not S.OK:
+        if status is not S.OK or reason:
             return status, reason or f"{spec.status_column}={raw!r}"
     if value is not None:
         for limit, status, op in ((spec.crit_above, S.CRITICAL, ">="),
@@ -143,6 +146,8 @@ def readings_for(asset_id: str, table: TableSpec, walked: Mapping[str, Value], n
         if table.skip_column and str(row.get(table.skip_column)) in table.skip_values:
             continue
         for spec in table.readings:
+            if spec.when_column and str(row.get(spec.when_column)) not in spec.when_values:
+                continue
             sensor_id = fill(spec.id, row, index)
             labels = {k: fill(v, row, index) for k, v in spec.labels.items()}
             labels["interval_seconds"] = f"{interval_seconds:g}"

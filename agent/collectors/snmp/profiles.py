@@ -11,7 +11,7 @@ from typing import Any
 from agent import model
 from agent.tomlconf import ConfigError, Located, Section
 
-EXPRS = {"column", "percent", "rate", "bandwidth", "entity_sensor", "state"}
+EXPRS = {"column", "percent", "percent_free", "rate", "bandwidth", "entity_sensor", "state"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +36,8 @@ class ReadingSpec:
     warn_below: float | None = None
     crit_below: float | None = None
     labels: dict[str, str] = field(default_factory=dict)  # label -> template
+    when_column: str = ""  # only rows whose column holds one of when_values
+    when_values: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,8 +117,10 @@ def _reading(sec: Section, columns: dict[str, str]) -> ReadingSpec:
         status_map=_status_map(sec, "status_map"), warn_above=_opt(sec, "warn_above"),
         crit_above=_opt(sec, "crit_above"), warn_below=_opt(sec, "warn_below"),
         crit_below=_opt(sec, "crit_below"), labels=sec.str_map("labels"),
+        when_column=sec.str("when_column", ""), when_values=tuple(sec.str_list("when_values")),
     )
-    for col in (spec.value, spec.total, spec.rx, spec.tx, spec.speed, spec.status_column):
+    for col in (spec.value, spec.total, spec.rx, spec.tx, spec.speed, spec.status_column,
+                spec.when_column):
         if col and col not in columns:
             raise sec.error(None, f"reading {spec.id!r} uses unknown column {col!r}")
     sec.finish()
