@@ -61,6 +61,7 @@ REGISTRY: dict[str, str] = {
     "local": "agent.collectors.local",
     "smart": "agent.collectors.smart",
     "ipmi": "agent.collectors.ipmi",
+    "snmp": "agent.collectors.snmp",
 }
 
 

@@ -152,5 +152,42 @@ class Session:
         return out
 
 
+    async def walk_columns(self, roots: list[str], max_requests: int = 2_000) -> dict[str, Value]:
+        """GETBULK many columns at once (one varbind each per request), each staying in its subtree."""
+        out: dict[str, Value] = {}
+        current = {root: root for root in roots}
+        active = list(dict.fromkeys(roots))
+        for _ in range(max_requests):  # bounded
+            if not active:
+                break
+            reps = max(1, self.max_repetitions // max(1, len(active) // 4 or 1))
+            objects = [hl.ObjectType(hl.ObjectIdentity(current[c])) for c in active]
+            try:
+                result = await hl.bulk_cmd(self._engine, self._auth, await self._tgt(),
+                                           self._context, 0, reps, *objects, lookupMib=False)
+            except Exception as exc:
+                raise SnmpError("bad", f"{type(exc).__name__}: {exc}") from None
+            error_indication, error_status, error_index, var_binds = result
+            self._check(error_indication, error_status, error_index)
+            if not var_binds:
+                break
+            done: set[str] = set()
+            for i, (name, value) in enumerate(var_binds):
+                column = active[i % len(active)]
+                if column in done:
+                    continue
+                oid = str(name)
+                if not oid.startswith(column + ".") or isinstance(value, rfc1905.EndOfMibView):
+                    done.add(column)
+                    continue
+                out[oid] = _convert(value)
+                current[column] = oid
+            progressed = [c for c in active if c not in done]
+            if len(var_binds) < len(active):  # a short answer: the agent gave what it had
+                done.update(active[len(var_binds):])
+            active = [c for c in progressed if c not in done]
+        return out
+
+
 def new_engine() -> Any:
     return hl.SnmpEngine()

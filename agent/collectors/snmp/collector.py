@@ -1,0 +1,344 @@
+"""The `snmp` collector: many devices concurrently, each within its own budget, never overlapping."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from agent import model
+from agent.collectors import CollectorConfig, CollectorContext, parse_common
+from agent.collectors.snmp import interpret
+from agent.collectors.snmp.profiles import Profile, builtin_profiles, choose
+from agent.collectors.snmp.transport import (
+    AUTH_PROTOCOLS,
+    PRIV_PROTOCOLS,
+    Credentials,
+    Session,
+    SnmpError,
+    new_engine,
+)
+from agent.secrets import load_secret
+from agent.tomlconf import ConfigError, Section, parse_address
+
+log = logging.getLogger("hotspare.agent.snmp")
+K, S = model.ReadingKind, model.Status
+SYS = {"descr": "1.3.6.1.2.1.1.1.0", "object_id": "1.3.6.1.2.1.1.2.0",
+       "uptime": "1.3.6.1.2.1.1.3.0", "name": "1.3.6.1.2.1.1.5.0",
+       "location": "1.3.6.1.2.1.1.6.0"}
+INSECURE_AUTH = {"MD5", "NONE"}
+INSECURE_PRIV = {"DES", "NONE"}
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """One SNMP device (secrets stay out of repr via Credentials)."""
+
+    host: str
+    port: int
+    creds: Credentials
+    asset: model.Asset
+    timeout_seconds: float = 2.0
+    retries: int = 1
+    profiles: tuple[str, ...] = ()
+    insecure_reason: str = ""
+
+    @property
+    def address(self) -> str:
+        return f"{self.host}:{self.port}"
+
+
+@dataclass(frozen=True, slots=True)
+class SnmpConfig(CollectorConfig):
+    """Settings of the snmp collector."""
+
+    targets: tuple[Target, ...] = ()
+    discovery_interval_seconds: float = 4 * 3600.0
+    max_repetitions: int = 25
+
+
+def _secret(sec: Section, key: str) -> str:
+    path = sec.str("secrets_file", required=True)
+    name = sec.str(key, required=True)
+    try:
+        return load_secret(Path(path), name)
+    except ConfigError as exc:
+        raise sec.error(key, str(exc)) from None
+
+
+def _target(sec: Section, known: set[str]) -> Target:
+    address = sec.str("address", required=True)
+    try:
+        host, port = parse_address(address, default_port=161)
+    except ValueError as exc:
+        raise sec.error("address", str(exc)) from None
+    version = sec.str("version", "3")
+    if version not in ("2c", "3"):
+        raise sec.error("version", "must be \"2c\" or \"3\"")
+    insecure = sec.str("allow_insecure", "")
+    problems = []
+    if version == "2c":
+        creds = Credentials("2c", community=_secret(sec, "community_key"))
+        problems.append("SNMPv2c (community in clear text)")
+    else:
+        auth = sec.str("auth_protocol", "SHA-256").upper()
+        priv = sec.str("priv_protocol", "AES").upper()
+        if auth not in AUTH_PROTOCOLS:
+            raise sec.error("auth_protocol", f"one of {', '.join(AUTH_PROTOCOLS)}")
+        if priv not in PRIV_PROTOCOLS:
+            raise sec.error("priv_protocol", f"one of {', '.join(PRIV_PROTOCOLS)}")
+        creds = Credentials(
+            "3", user=sec.str("user", required=True), auth_protocol=auth,
+            auth_key=_secret(sec, "auth_key") if auth != "NONE" else "",
+            priv_protocol=priv,
+            priv_key=_secret(sec, "priv_key") if priv != "NONE" else "")
+        if auth in INSECURE_AUTH:
+            problems.append(f"auth {auth}")
+        if priv in INSECURE_PRIV:
+            problems.append(f"privacy {priv}")
+    if problems and not insecure:
+        raise sec.error("allow_insecure", f"{', '.join(problems)} needs allow_insecure = "
+                        "\"<reason>\" (v3 authPriv with SHA and AES is the default)")
+    kind_text = sec.str("kind", "network")
+    try:
+        kind = model.AssetKind(kind_text)
+    except ValueError:
+        raise sec.error("kind", f"unknown asset kind {kind_text!r}") from None
+    asset_id = sec.str("asset", required=True)
+    if asset_id in known:
+        raise sec.error("asset", f"asset {asset_id!r} is already polled by another target")
+    known.add(asset_id)
+    asset = model.Asset(
+        asset_id=asset_id, kind=kind, name=sec.str("name", asset_id),
+        location=model.Location(site=sec.str("site", ""), room=sec.str("room", ""),
+                                rack=sec.str("rack", ""), unit=sec.str("unit", "")),
+        parent_id=sec.str("parent", ""), labels={"snmp": f"{host}:{port}"},
+        flags=("insecure_transport",) if problems else ())
+    target = Target(host, port, creds, asset, sec.float("timeout_seconds", 2.0, minimum=0.05),
+                    sec.int("retries", 1, minimum=0), tuple(sec.str_list("profiles")),
+                    insecure if problems else "")
+    available = builtin_profiles()
+    for name in target.profiles:
+        if name not in available:
+            raise sec.error("profiles", f"unknown profile {name!r} (have: "
+                            f"{', '.join(sorted(available))})")
+    sec.finish()
+    if problems:
+        log.warning("SNMP target %s uses %s: allowed because %r; the asset is flagged "
+                    "insecure_transport", target.address, ", ".join(problems), insecure)
+    return target
+
+
+def parse_config(section: Section) -> SnmpConfig:
+    common = parse_common(section, interval=60.0, timeout=50.0)
+    known: set[str] = set()
+    cfg = SnmpConfig(
+        targets=tuple(_target(t, known) for t in section.tables("targets")),
+        discovery_interval_seconds=section.float("discovery_interval_seconds", 4 * 3600.0,
+                                                 minimum=1.0),
+        max_repetitions=section.int("max_repetitions", 25, minimum=1),
+        **common,
+    )
+    section.finish()
+    return cfg
+
+
+@dataclass
+class _Device:
+    target: Target
+    session: Session
+    polling: bool = False
+    skipped_total: int = 0
+    profiles: list[Profile] = field(default_factory=list)
+    last_discovery: float = float("-inf")
+    last_uptime_ticks: int | None = None
+    counters: interpret.CounterState = field(default_factory=interpret.CounterState)
+    sensors: dict[str, model.ReadingKind] = field(default_factory=dict)
+    failures: int = 0
+    next_poll: float = float("-inf")
+    state: str = "new"
+    identity: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class PollResult:
+    """One device's poll, for the agent's batch and for `hotspare snmp probe`."""
+
+    batch: model.Batch
+    profiles: list[str]
+    identity: dict[str, Any]
+    problems: list[str]
+
+
+class SnmpCollector:
+    """Polls every device concurrently; a slow or dead device only spends its own budget."""
+
+    name = "snmp"
+
+    def __init__(self, config: SnmpConfig, context: CollectorContext) -> None:
+        self.config = config
+        self.context = context
+        self._engine = new_engine()
+        self.profiles = builtin_profiles()
+        self.devices = [
+            _Device(t, Session(self._engine, t.host, t.port, t.creds, t.timeout_seconds,
+                               t.retries, config.max_repetitions)) for t in config.targets]
+
+    async def close(self) -> None:
+        return None
+
+    async def collect(self) -> model.Batch:
+        results = await asyncio.gather(*(self.poll(d) for d in self.devices))
+        return model.Batch(
+            readings=tuple(r for p in results for r in p.batch.readings),
+            events=tuple(e for p in results for e in p.batch.events),
+            assets=tuple(a for p in results for a in p.batch.assets),
+            components=tuple(c for p in results for c in p.batch.components))
+
+    async def poll(self, dev: _Device) -> PollResult:
+        now = self.context.monotonic()
+        if dev.polling:
+            dev.skipped_total += 1
+            return PollResult(model.Batch(), [], {}, ["previous poll still running"])
+        if now < dev.next_poll:
+            return PollResult(model.Batch(), [], {}, ["backing off"])
+        dev.polling = True
+        started = time.monotonic()
+        budget = self.config.timeout_seconds * 0.9
+        try:
+            result = await asyncio.wait_for(self._poll(dev, now, started), budget)
+        except TimeoutError:
+            return self._failed(dev, "unreachable", f"no complete answer within {budget:.1f}s",
+                                started, now)
+        except SnmpError as exc:
+            return self._failed(dev, exc.kind, str(exc), started, now)
+        finally:
+            dev.polling = False
+        dev.failures = 0
+        dev.next_poll = float("-inf")
+        if dev.state != "ok":
+            log.info("SNMP %s: answering (%s)", dev.target.address,
+                     ", ".join(p.name for p in dev.profiles))
+        dev.state = "ok"
+        return result
+
+    async def _poll(self, dev: _Device, now: float, started: float) -> PollResult:
+        target = dev.target
+        asset_id = target.asset.asset_id
+        system = await dev.session.get(list(SYS.values()))
+        ident = {k: system.get(oid) for k, oid in SYS.items()}
+        uptime = ident.get("uptime")
+        if not isinstance(uptime, int) or not isinstance(ident.get("object_id"), str):
+            raise SnmpError("bad", f"system group answered {uptime!r} / "
+                            f"{ident.get('object_id')!r}: not an SNMP agent we understand")
+        now_ms = self.context.wall_clock_ms()
+        events: list[model.Event] = []
+        restarted = dev.last_uptime_ticks is not None and uptime < dev.last_uptime_ticks
+        if restarted:
+            dev.counters.clear()
+            events.append(model.Event(
+                asset_id, f"restart:{now_ms}", now_ms, "restarted", S.WARNING, "sysUpTime",
+                "", f"{target.address} restarted: sysUpTime went back from "
+                    f"{(dev.last_uptime_ticks or 0) / 100:.0f}s to {uptime / 100:.0f}s"))
+        dev.last_uptime_ticks = uptime
+        discovery = now - dev.last_discovery >= self.config.discovery_interval_seconds \
+            or not dev.profiles
+        if discovery:
+            answered = set()
+            for p in self.profiles.values():
+                if p.probe and not target.profiles:
+                    found = await dev.session.walk(p.probe, max_rows=1)
+                    if found:
+                        answered.add(p.probe)
+            dev.profiles = choose(self.profiles, str(ident["object_id"]), answered,
+                                  target.profiles)
+            dev.last_discovery = now
+            dev.identity = ident
+        roots = [oid for p in dev.profiles for oid in p.oids(discovery)]
+        walked = await dev.session.walk_columns(roots) if roots else {}
+        readings: list[model.Reading] = []
+        components: list[model.Component] = []
+        problems: list[str] = []
+        interval = self.config.interval_seconds
+        for profile in dev.profiles:
+            for table in profile.tables:
+                if table.discovery_only and not discovery:
+                    continue
+                got, bad = interpret.readings_for(asset_id, table, walked, now_ms, dev.counters,
+                                                  restarted, interval)
+                readings += got
+                problems += bad
+                if discovery:
+                    components += interpret.components_for(asset_id, table, walked)
+        dev.sensors = {r.sensor_id: r.kind for r in readings}
+        readings.append(model.Reading(
+            asset_id, "snmp:reachability", K.REACHABILITY, 1.0, "", S.OK, "", now_ms,
+            "SNMP reachability", {"snmp": target.address, "profiles": ",".join(
+                p.name for p in dev.profiles), "interval_seconds": f"{interval:g}"}))
+        readings.append(self._health(dev, now_ms, "; ".join(problems[:3]),
+                                     round(time.monotonic() - started, 4)))
+        assets: tuple[model.Asset, ...] = ()
+        if discovery:
+            assets = (self._asset(dev),)
+        return PollResult(model.Batch(readings=tuple(readings), events=tuple(events),
+                                      assets=assets, components=tuple(components)),
+                          [p.name for p in dev.profiles], ident, problems)
+
+    def _asset(self, dev: _Device) -> model.Asset:
+        import dataclasses
+
+        asset = dev.target.asset
+        kinds = [p.asset_kind for p in dev.profiles if p.asset_kind]
+        vendors = [p.vendor for p in dev.profiles if p.vendor]
+        labels = dict(asset.labels)
+        labels["sys_object_id"] = str(dev.identity.get("object_id") or "")
+        labels["sys_name"] = str(dev.identity.get("name") or "")
+        return dataclasses.replace(
+            asset, kind=model.AssetKind(kinds[0]) if kinds and asset.kind is
+            model.AssetKind.NETWORK else asset.kind,
+            vendor=asset.vendor or (vendors[0] if vendors else ""),
+            model=asset.model or str(dev.identity.get("descr") or "")[:120], labels=labels)
+
+    def _health(self, dev: _Device, now_ms: int, error: str = "",
+                seconds: float | None = None) -> model.Reading:
+        return model.Reading(
+            dev.target.asset.asset_id, "snmp:poll", K.COLLECTOR_HEALTH, seconds, "s",
+            S.WARNING if error else S.OK, error, now_ms, "SNMP poll",
+            {"skipped_total": str(dev.skipped_total),
+             "interval_seconds": f"{self.config.interval_seconds:g}"})
+
+    def _failed(self, dev: _Device, kind: str, message: str, started: float,
+                now: float) -> PollResult:
+        target = dev.target
+        if target.creds.version == "2c" and kind == "unreachable":
+            message += " (v2c devices also stay silent when the community is wrong)"
+        if dev.state != kind:
+            log.warning("SNMP %s: %s: %s", target.address, kind, message)
+        dev.state = kind
+        dev.failures += 1
+        dev.next_poll = now + (min(16, 2 ** (dev.failures - 1)) - 1) * \
+            self.config.interval_seconds
+        now_ms = self.context.wall_clock_ms()
+        asset_id = target.asset.asset_id
+        readings = [
+            model.Reading(asset_id, "snmp:reachability", K.REACHABILITY, 0.0, "", S.CRITICAL,
+                          f"{kind}: {message}", now_ms, "SNMP reachability",
+                          {"snmp": target.address, "state": kind}),
+            model.Reading(asset_id, "snmp:poll", K.COLLECTOR_HEALTH,
+                          round(time.monotonic() - started, 4), "s", S.CRITICAL,
+                          f"{kind}: {message}", now_ms, "SNMP poll",
+                          {"skipped_total": str(dev.skipped_total)}),
+        ]
+        readings += [model.Reading(asset_id, sensor, kind_, None, "", S.UNKNOWN,
+                                   f"no data: device {kind}", now_ms, sensor)
+                     for sensor, kind_ in dev.sensors.items()]
+        assets = (dev.target.asset,) if dev.state == kind and not dev.profiles else ()
+        return PollResult(model.Batch(readings=tuple(readings), assets=assets), [], {},
+                          [f"{kind}: {message}"])
+
+
+def build(config: SnmpConfig, context: CollectorContext) -> SnmpCollector:
+    return SnmpCollector(config, context)
