@@ -20,6 +20,7 @@ SUBCOMMAND_MODULES = [
     "controller.cli.alerts_cmd",
     "controller.cli.power_cmd",
     "controller.cli.ipmi_cmd",
+    "controller.cli.snmp_cmd",
 ]
 
 

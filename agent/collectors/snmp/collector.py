@@ -186,17 +186,29 @@ class SnmpCollector:
         self.devices = [
             _Device(t, Session(self._engine, t.host, t.port, t.creds, t.timeout_seconds,
                                t.retries, config.max_repetitions)) for t in config.targets]
+        self._tasks: set[asyncio.Task[None]] = set()
 
     async def close(self) -> None:
-        return None
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
 
     async def collect(self) -> model.Batch:
-        results = await asyncio.gather(*(self.poll(d) for d in self.devices))
-        return model.Batch(
-            readings=tuple(r for p in results for r in p.batch.readings),
-            events=tuple(e for p in results for e in p.batch.events),
-            assets=tuple(a for p in results for a in p.batch.assets),
-            components=tuple(c for p in results for c in p.batch.components))
+        """Start a poll of every device that is due; each emits its own batch when done.
+
+        So a slow or dead device never delays the others' readings, and the scheduler's cycle
+        is never held by one device.
+        """
+        for dev in self.devices:
+            task = asyncio.create_task(self._poll_and_emit(dev))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+        return model.Batch()
+
+    async def _poll_and_emit(self, dev: _Device) -> None:
+        result = await self.poll(dev)
+        if len(result.batch):
+            self.context.emit(result.batch)
 
     async def poll(self, dev: _Device) -> PollResult:
         now = self.context.monotonic()

@@ -1,0 +1,99 @@
+"""`hotspare snmp probe`: poll one device once with the agent's own code and show what it sees."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import dataclasses
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+
+def register(sub: Any) -> None:
+    snmp = sub.add_parser("snmp", help="SNMP devices").add_subparsers(dest="snmp_cmd",
+                                                                      metavar="ACTION")
+    probe = snmp.add_parser("probe", help="poll one device once: identity, profiles, readings")
+    probe.add_argument("address", metavar="HOST[:PORT]")
+    probe.add_argument("--version", choices=["2c", "3"], default="3")
+    probe.add_argument("--community", help="v2c community (prefer --secrets with community_key)")
+    probe.add_argument("--user", help="v3 user")
+    probe.add_argument("--auth-protocol", default="SHA-256")
+    probe.add_argument("--priv-protocol", default="AES")
+    probe.add_argument("--secrets", type=Path,
+                       help="TOML secrets file (mode 0600) with auth_key/priv_key or community")
+    probe.add_argument("--profile", action="append", default=[], help="pin a profile (repeatable)")
+    probe.add_argument("--timeout", type=float, default=2.0)
+    probe.add_argument("--json", action="store_true", help="machine-readable output")
+    probe.set_defaults(func=cmd_probe)
+
+
+def cmd_probe(args: argparse.Namespace) -> int:
+    from agent import model
+    from agent.collectors import CollectorContext
+    from agent.collectors.snmp.collector import SnmpCollector, SnmpConfig, Target
+    from agent.collectors.snmp.profiles import builtin_profiles
+    from agent.collectors.snmp.transport import Credentials
+    from agent.secrets import load_secret
+    from agent.tomlconf import ConfigError, parse_address
+    from tui.render import value_text
+
+    try:
+        host, port = parse_address(args.address, default_port=161)
+        if args.version == "2c":
+            community = args.community or (load_secret(args.secrets, "community")
+                                           if args.secrets else "")
+            if not community:
+                raise ConfigError("v2c needs --community or --secrets with a community key")
+            creds = Credentials("2c", community=community)
+        else:
+            if not args.user or not args.secrets:
+                raise ConfigError("v3 needs --user and --secrets (auth_key, priv_key)")
+            creds = Credentials("3", user=args.user, auth_protocol=args.auth_protocol.upper(),
+                                auth_key=load_secret(args.secrets, "auth_key"),
+                                priv_protocol=args.priv_protocol.upper(),
+                                priv_key=load_secret(args.secrets, "priv_key"))
+        unknown = [p for p in args.profile if p not in builtin_profiles()]
+        if unknown:
+            raise ConfigError(f"unknown profile(s) {', '.join(unknown)}")
+    except (ValueError, ConfigError, KeyError) as exc:
+        print(f"hotspare: {exc}", file=sys.stderr)
+        return 2
+    asset = model.Asset(f"snmp-{host}-{port}", model.AssetKind.NETWORK)
+    target = Target(host, port, creds, asset, args.timeout, 1, tuple(args.profile))
+    config = SnmpConfig(targets=(target,), interval_seconds=60, timeout_seconds=args.timeout * 10)
+    collector = SnmpCollector(config, CollectorContext("probe", asset.asset_id, lambda b: None))
+    result = asyncio.run(collector.poll(collector.devices[0]))
+    batch = result.batch
+    reach = next((r for r in batch.readings if r.sensor_id == "snmp:reachability"), None)
+    reachable = reach is not None and reach.status is model.Status.OK
+    doc = {
+        "device": f"{host}:{port}", "reachable": reachable,
+        "status": reach.reason if reach and reach.reason else "ok",
+        "identity": {k: v if not isinstance(v, bytes) else v.hex()
+                     for k, v in result.identity.items()},
+        "profiles": result.profiles, "problems": result.problems,
+        "readings": [{"sensor_id": r.sensor_id, "name": r.name, "kind": r.kind.value,
+                      "value": r.value, "unit": r.unit, "status": r.status.label,
+                      "reason": r.reason} for r in batch.readings],
+        "components": [dataclasses.asdict(c) for c in batch.components],
+        "events": [e.description for e in batch.events],
+    }
+    if args.json:
+        print(json.dumps(doc, indent=2))
+        return 0 if reachable else 1
+    if not reachable:
+        print(f"hotspare: {host}:{port}: {doc['status']}", file=sys.stderr)
+        return 1
+    ident = result.identity
+    print(f"{host}:{port}: {ident.get('name')} ({ident.get('object_id')})")
+    print(f"  {str(ident.get('descr'))[:100]}")
+    print(f"  profiles: {', '.join(result.profiles)}")
+    for r in batch.readings:
+        print(f"  {r.name[:40]:<40} {value_text(r):>14}  {r.status.label:<8} {r.reason}")
+    for c in batch.components:
+        print(f"  component {c.type:<8} {c.vendor} {c.model} serial {c.serial}")
+    for problem in result.problems:
+        print(f"  problem: {problem}")
+    return 0
