@@ -181,12 +181,20 @@ class SnmpCollector:
     def __init__(self, config: SnmpConfig, context: CollectorContext) -> None:
         self.config = config
         self.context = context
-        self._engine = new_engine()
+        # pysnmp keeps v3 users per engine by name: targets share an engine only when their
+        # credentials are identical (the same user with other keys would overwrite them).
+        self._engines: dict[Credentials, Any] = {}
         self.profiles = builtin_profiles()
         self.devices = [
-            _Device(t, Session(self._engine, t.host, t.port, t.creds, t.timeout_seconds,
-                               t.retries, config.max_repetitions)) for t in config.targets]
+            _Device(t, Session(self._engine_for(t.creds), t.host, t.port, t.creds,
+                               t.timeout_seconds, t.retries, config.max_repetitions))
+            for t in config.targets]
         self._tasks: set[asyncio.Task[None]] = set()
+
+    def _engine_for(self, creds: Credentials) -> Any:
+        if creds not in self._engines:
+            self._engines[creds] = new_engine()
+        return self._engines[creds]
 
     async def close(self) -> None:
         for task in list(self._tasks):

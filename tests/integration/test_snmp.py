@@ -1,0 +1,279 @@
+"""SNMP against real Net-SNMP snmpd instances, a hostile responder and a silent device."""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import time
+
+import pytest
+
+from agent import model
+from agent.collectors import CollectorContext
+from agent.collectors.snmp.collector import SnmpCollector, SnmpConfig, Target
+from agent.collectors.snmp.transport import Credentials
+from tests.helpers import cli, cli_json, wait_for
+from tests.snmp_lab import COMMUNITY, V3, Snmpd, UdpPeer
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def snmpd(tmp_path):
+    daemon = Snmpd(tmp_path)
+    yield daemon
+    daemon.stop()
+
+
+def _creds(kind: str) -> Credentials:
+    if kind == "v2c":
+        return Credentials("2c", community=COMMUNITY)
+    user, auth, akey, priv, pkey = V3[kind]
+    return Credentials("3", user=user, auth_protocol=auth, auth_key=akey, priv_protocol=priv,
+                       priv_key=pkey)
+
+
+def _target(address: str, creds: Credentials, asset: str, timeout: float = 1.0) -> Target:
+    host, port = address.split(":")
+    return Target(host, int(port), creds, model.Asset(asset, model.AssetKind.NETWORK), timeout, 0)
+
+
+def _collector(*targets: Target, timeout: float = 5.0) -> tuple[SnmpCollector, list[model.Batch]]:
+    emitted: list[model.Batch] = []
+    config = SnmpConfig(targets=targets, interval_seconds=timeout, timeout_seconds=timeout)
+    return SnmpCollector(config, CollectorContext("t", "h", emitted.append)), emitted
+
+
+@pytest.mark.parametrize("kind", ["v2c", "sha-aes", "sha256-aes"])
+def test_snmp_values_match_net_snmp_tools(snmpd, kind):
+    coll, _ = _collector(_target(snmpd.address, _creds(kind), "box"))
+    result = asyncio.run(coll.poll(coll.devices[0]))
+    assert {"if-mib", "host-resources", "entity-sensor-mib", "system"} <= set(result.profiles)
+    got = {r.sensor_id: r for r in result.batch.readings}
+    v3 = "" if kind == "v2c" else kind
+    descr = snmpd.values("snmpbulkwalk", "1.3.6.1.2.1.2.2.1.2", v3=v3)
+    oper = snmpd.values("snmpbulkwalk", "1.3.6.1.2.1.2.2.1.8", v3=v3)
+    admin = snmpd.values("snmpbulkwalk", "1.3.6.1.2.1.2.2.1.7", v3=v3)
+    checked = 0
+    for oid, name in descr.items():
+        index = oid.rsplit(".", 1)[1]
+        if admin[f"1.3.6.1.2.1.2.2.1.7.{index}"] not in ("1", "up"):
+            assert f"if:{name}:status" not in got  # administratively down: not monitored
+            continue
+        raw = oper[f"1.3.6.1.2.1.2.2.1.8.{index}"]
+        value = {"up": 1, "down": 2}.get(raw) or int(raw)
+        assert got[f"if:{name}:status"].value == value
+        checked += 1
+    assert checked >= 1
+    sizes = snmpd.values("snmpbulkwalk", "1.3.6.1.2.1.25.2.3.1.5", v3=v3)
+    used = snmpd.values("snmpbulkwalk", "1.3.6.1.2.1.25.2.3.1.6", v3=v3)
+    names = snmpd.values("snmpbulkwalk", "1.3.6.1.2.1.25.2.3.1.3", v3=v3)
+    root = next(o.rsplit(".", 1)[1] for o, n in names.items() if n == "/")
+    expected = 100 * int(used[f"1.3.6.1.2.1.25.2.3.1.6.{root}"]) / int(
+        sizes[f"1.3.6.1.2.1.25.2.3.1.5.{root}"])
+    assert got["hr:storage:/"].value == pytest.approx(expected, abs=0.5)
+    assert got["ent:1:temperature"].value == 24 and got["ent:1:temperature"].name == "Inlet Temp"
+    assert got["snmp:reachability"].status is model.Status.OK
+
+
+SECRETS = """
+community = "{community}"
+[v3]
+auth = "{akey}"
+priv = "{pkey}"
+wrong = "not-the-auth-key-9"
+"""
+
+
+def test_snmp_agent_sees_sensor_changes_and_auth_failure(tmp_path, snmpd, running_controller,
+                                                          start_agent):
+    user, auth, akey, priv, pkey = V3["sha256-aes"]
+    secrets = tmp_path / "snmp-secrets.toml"
+    secrets.write_text(SECRETS.format(community=COMMUNITY, akey=akey, pkey=pkey))
+    secrets.chmod(0o600)
+    config = f"""
+[agent]
+id = "snmp-poller"
+[agent.asset]
+id = "poller"
+[agent.stream]
+flush_interval_seconds = 0.2
+[collectors.local]
+enabled = false
+[collectors.snmp]
+interval_seconds = 1
+timeout_seconds = 1
+[[collectors.snmp.targets]]
+address = "{snmpd.address}"
+version = "3"
+user = "{user}"
+auth_protocol = "{auth}"
+priv_protocol = "{priv}"
+secrets_file = "{secrets}"
+auth_key = "v3.auth"
+priv_key = "v3.priv"
+asset = "core-switch"
+rack = "r2"
+timeout_seconds = 0.5
+retries = 0
+[[collectors.snmp.targets]]
+address = "{snmpd.address}"
+version = "3"
+user = "{user}"
+auth_protocol = "{auth}"
+secrets_file = "{secrets}"
+auth_key = "v3.wrong"
+priv_key = "v3.priv"
+asset = "wrong-key"
+timeout_seconds = 0.5
+retries = 0
+[[collectors.snmp.targets]]
+address = "{snmpd.address}"
+version = "2c"
+secrets_file = "{secrets}"
+community_key = "community"
+allow_insecure = "legacy switch, v3 not supported"
+asset = "old-switch"
+timeout_seconds = 0.5
+retries = 0
+"""
+    addr = running_controller.address
+    agent = start_agent(addr, config)
+
+    def readings(asset):
+        try:
+            return {r["sensor_id"]: r for r in cli_json("readings", asset, "--controller",
+                                                        addr)["readings"]}
+        except AssertionError:
+            return {}
+
+    got = wait_for(lambda: (r := readings("core-switch")) and "ent:3:state" in r and r, 20, 0.3,
+                   "switch readings")
+    assert got["ent:1:temperature"]["value"] == 24 and got["ent:3:state"]["status"] == "ok"
+    snmpd.set_sensors(inlet_celsius=95, psu_ok=False)
+
+    def changed():
+        r = readings("core-switch")
+        return r if r["ent:1:temperature"]["value"] == 95 else None
+
+    got = wait_for(changed, 10, 0.3, "the new temperature")
+    assert got["ent:1:temperature"]["status"] == "critical"
+    assert got["ent:3:state"]["status"] == "critical" and "failed" in got["ent:3:state"]["reason"]
+    bad = wait_for(lambda: readings("wrong-key").get("snmp:reachability"), 10, 0.3, "bad device")
+    assert bad["status"] == "critical" and bad["reason"].startswith("auth_failed")
+    old = wait_for(lambda: readings("old-switch").get("snmp:reachability"), 10, 0.3, "v2c device")
+    assert old["status"] == "ok"
+    assets = {a["asset_id"]: a for a in cli_json("assets", "--controller", addr)["assets"]}
+    assert "insecure_transport" in assets["old-switch"]["flags"]
+    assert "insecure_transport" not in assets["core-switch"]["flags"]
+    assert assets["core-switch"]["location"]["rack"] == "r2"
+    assert "allowed because" in agent.log() and akey not in agent.log()
+
+
+def _garbage(data: bytes) -> bytes:
+    return b"\x30\x82\xff\xff\x02\x01" + data[:5]
+
+
+def _truncated(data: bytes) -> bytes:
+    return data[: len(data) // 2]
+
+
+def test_snmp_hostile_peers_are_marked_bad_and_the_rest_carries_on(snmpd):
+    peers = [UdpPeer(_garbage), UdpPeer(_truncated), UdpPeer(lambda data: b"")]
+    try:
+        targets = [_target(snmpd.address, _creds("v2c"), "good")] + [
+            _target(p.address, _creds("v2c"), f"hostile{i}", timeout=0.3)
+            for i, p in enumerate(peers)]
+        coll, _ = _collector(*targets, timeout=3)
+
+        async def run():
+            return await asyncio.gather(*(coll.poll(d) for d in coll.devices))
+
+        results = asyncio.run(run())
+        good = {r.sensor_id: r for r in results[0].batch.readings}
+        assert good["snmp:reachability"].status is model.Status.OK
+        for result in results[1:]:
+            reach = next(r for r in result.batch.readings if r.sensor_id == "snmp:reachability")
+            assert reach.status is model.Status.CRITICAL and reach.reason
+        assert all(p.requests >= 1 for p in peers)
+    finally:
+        for p in peers:
+            p.stop()
+
+
+def test_snmp_wrong_types_and_missing_values_are_per_reading(snmpd):
+    snmpd.sensors.write_text(snmpd.sensors.read_text().replace(
+        '"1.3.6.1.2.1.99.1.1.1.4.2": ["integer", 5400]',
+        '"1.3.6.1.2.1.99.1.1.1.4.2": ["string", "fast"]'))
+    coll, _ = _collector(_target(snmpd.address, _creds("v2c"), "box"))
+    result = asyncio.run(coll.poll(coll.devices[0]))
+    got = {r.sensor_id: r for r in result.batch.readings}
+    assert got["ent:2:fan"].status is model.Status.UNKNOWN and "bad value" in got["ent:2:fan"].reason
+    assert got["ent:1:temperature"].status is model.Status.OK  # the rest carries on
+    assert any("ent:2:fan" in p for p in result.problems)
+
+
+def test_snmp_blackholed_device_does_not_slow_healthy_ones(snmpd):
+    silent = UdpPeer(lambda data: None)
+    try:
+        healthy = [_target(snmpd.address, _creds("v2c"), f"sw{i}") for i in range(6)]
+
+        def cycle_seconds(targets):
+            coll, emitted = _collector(*targets, timeout=4)
+
+            async def run():
+                times = []
+                for _ in range(3):  # bounded: three cycles each
+                    emitted.clear()
+                    started = time.monotonic()
+                    await coll.collect()
+                    for _ in range(400):  # bounded wait for the healthy devices' batches
+                        if len(emitted) >= len(healthy):
+                            break
+                        await asyncio.sleep(0.005)
+                    times.append(time.monotonic() - started)
+                    await asyncio.sleep(0.1)
+                await asyncio.sleep(0)
+                return times
+
+            return statistics.median(asyncio.run(run()))
+
+        baseline = cycle_seconds(healthy)
+        faulty = cycle_seconds([*healthy, _target(silent.address, _creds("v2c"), "dead", 2.0)])
+        assert faulty <= 1.2 * baseline + 0.05, (baseline, faulty)
+        assert silent.requests >= 1
+    finally:
+        silent.stop()
+
+
+def test_snmp_restart_and_counter_wrap_never_give_absurd_rates():
+    from agent.collectors.snmp import interpret
+
+    state = interpret.CounterState()
+    assert state.rate("k", 0.0, 1000, False) is None
+    assert state.rate("k", 10.0, 2000, False) == 100.0
+    assert state.rate("k", 20.0, 10, False) is None  # went backwards: wrap or reset
+    assert state.rate("k", 30.0, 1010, True) is None  # the device restarted
+    assert state.rate("k", 40.0, 2010, False) == 100.0
+
+
+def test_snmp_probe_cli(snmpd, tmp_path):
+    proc = cli("snmp", "probe", snmpd.address, "--version", "2c", "--community", COMMUNITY,
+               "--json")
+    assert proc.returncode == 0, proc.stderr
+    import json
+
+    doc = json.loads(proc.stdout)
+    assert doc["reachable"] and "if-mib" in doc["profiles"]
+    assert any(r["sensor_id"] == "ent:1:temperature" for r in doc["readings"])
+    pinned = cli("snmp", "probe", snmpd.address, "--version", "2c", "--community", COMMUNITY,
+                 "--profile", "system", "--json")
+    assert json.loads(pinned.stdout)["profiles"] == ["system"]
+    user, auth, akey, priv, pkey = V3["sha-aes"]
+    secrets = tmp_path / "s.toml"
+    secrets.write_text(f'auth_key = "{akey}"\npriv_key = "{pkey}"\n')
+    secrets.chmod(0o600)
+    v3 = cli("snmp", "probe", snmpd.address, "--user", user, "--auth-protocol", auth,
+             "--priv-protocol", priv, "--secrets", str(secrets))
+    assert v3.returncode == 0 and "profiles:" in v3.stdout
+    assert akey not in v3.stdout + v3.stderr
