@@ -58,6 +58,7 @@ class SnmpConfig(CollectorConfig):
     targets: tuple[Target, ...] = ()
     discovery_interval_seconds: float = 4 * 3600.0
     max_repetitions: int = 25
+    max_concurrent_devices: int = 32  # bursts of requests overflow agents' UDP buffers
 
 
 def _secret(sec: Section, key: str) -> str:
@@ -140,6 +141,7 @@ def parse_config(section: Section) -> SnmpConfig:
         discovery_interval_seconds=section.float("discovery_interval_seconds", 4 * 3600.0,
                                                  minimum=1.0),
         max_repetitions=section.int("max_repetitions", 25, minimum=1),
+        max_concurrent_devices=section.int("max_concurrent_devices", 32, minimum=1),
         **common,
     )
     section.finish()
@@ -190,6 +192,7 @@ class SnmpCollector:
                                t.timeout_seconds, t.retries, config.max_repetitions))
             for t in config.targets]
         self._tasks: set[asyncio.Task[None]] = set()
+        self._slots: asyncio.Semaphore | None = None  # created on the running loop
 
     def _engine_for(self, creds: Credentials) -> Any:
         if creds not in self._engines:
@@ -228,8 +231,12 @@ class SnmpCollector:
         dev.polling = True
         started = time.monotonic()
         budget = self.config.timeout_seconds * 0.9
+        if self._slots is None:
+            self._slots = asyncio.Semaphore(self.config.max_concurrent_devices)
         try:
-            result = await asyncio.wait_for(self._poll(dev, now, started), budget)
+            async with self._slots:
+                started = time.monotonic()  # the budget starts when the device's turn comes
+                result = await asyncio.wait_for(self._poll(dev, now, started), budget)
         except TimeoutError:
             return self._failed(dev, "unreachable", f"no complete answer within {budget:.1f}s",
                                 started, now)
