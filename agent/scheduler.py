@@ -31,6 +31,7 @@ def health_reading(
     error: str,
     stats: CollectorStats,
     now_ms: int,
+    interval_seconds: float = 0.0,
 ) -> model.Reading:
     """The collector's own health as a reading: duration, success, error."""
     return model.Reading(
@@ -47,6 +48,7 @@ def health_reading(
             "runs_total": str(stats.runs_total),
             "failures_total": str(stats.failures_total),
             "skipped_total": str(stats.skipped_total),
+            **({"interval_seconds": f"{interval_seconds:g}"} if interval_seconds else {}),
         },
     )
 
@@ -73,7 +75,9 @@ class Scheduler:
         )
         self._tasks.append(task)
 
-    async def run_once(self, collector: Collector, timeout_seconds: float) -> None:
+    async def run_once(
+        self, collector: Collector, timeout_seconds: float, interval_seconds: float = 0.0
+    ) -> None:
         """One bounded cycle: emit its batch plus the collector-health reading."""
         stats = self.stats.setdefault(collector.name, CollectorStats())
         started = time.monotonic()
@@ -91,7 +95,8 @@ class Scheduler:
         if error:
             stats.failures_total += 1
             log.warning("collector=%s failed: %s", collector.name, error)
-        health = health_reading(self._host, collector.name, duration, error, stats, self._clock_ms())
+        health = health_reading(self._host, collector.name, duration, error, stats,
+                                self._clock_ms(), interval_seconds)
         self._emit(
             model.Batch(
                 readings=(*batch.readings, health),
@@ -104,7 +109,7 @@ class Scheduler:
     async def _loop(self, collector: Collector, interval: float, timeout: float) -> None:
         next_tick = time.monotonic()
         while True:
-            await self.run_once(collector, timeout)
+            await self.run_once(collector, timeout, interval)
             next_tick += interval
             now = time.monotonic()
             if now > next_tick:  # overran: skip the ticks we missed, count them

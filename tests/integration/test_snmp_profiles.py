@@ -37,7 +37,7 @@ def snmpsim(tmp_path_factory):
     log = tmp_path_factory.mktemp("snmpsim") / "snmpsim.log"
     with log.open("wb") as out:
         proc = subprocess.Popen(
-            [exe, f"--data-dir={ROOT / 'tests' / 'data' / 'snmprec'}",
+            [exe, f"--data-dir={ROOT / 'controller' / 'demo' / 'data' / 'snmprec'}",
              f"--agent-udpv4-endpoint=127.0.0.1:{port}"], stdout=out, stderr=subprocess.STDOUT,
             env=dict(os.environ, SNMPSIM_ALLOW_ROOT="true"), stdin=subprocess.DEVNULL)
     try:
