@@ -65,8 +65,10 @@ def test_ipmi_readings_match_ipmitool_and_follow_the_bmc(running_controller, sta
                                                          tmp_path):
     addr = running_controller.address
     start_agent(addr, _agent_toml(tmp_path, [("srv-a", bmc.address, "bmc1")]))
-    got = wait_for(lambda: (r := _readings(addr, "srv-a")) and "ipmi:CPU Temp" in r and r, 20,
-                   0.3, "BMC readings at the controller")
+    # ipmi_sim reads the value files every 200 ms: wait until it has (it reports 0 before)
+    got = wait_for(lambda: (r := _readings(addr, "srv-a")) and r.get("ipmi:CPU Temp", {}).get(
+        "value") == 45 and r.get("ipmi:Fan1", {}).get("value") and r, 20, 0.3,
+        "BMC readings at the controller")
     sdr = _sdr_list(bmc)
     for name in ("CPU Temp", "Inlet Temp", "Fan1", "System Power"):
         number = float(re.match(r"[\d.]+", sdr[name]).group())
@@ -115,7 +117,7 @@ def test_ipmi_wrong_password_and_dead_bmc_do_not_hurt_the_others(running_control
             denied = b.get("ipmi:reachability", {}).get("reason", "").startswith("auth_failed")
             return (a, b) if ok and denied else None
 
-        _, b = wait_for(both, 20, 0.3, "both BMCs reported")
+        _, b = wait_for(both, 45, 0.3, "both BMCs reported")
         bad = b["ipmi:reachability"]
         assert bad["status"] == "critical" and bad["reason"].startswith("auth_failed")
         assert "Incorrect password" in bad["reason"]
