@@ -10,8 +10,9 @@ APT_COMMANDS := snmpd snmpget ipmi_sim ipmitool ipmi-sensors smartctl
 
 .PHONY: demo test lint typecheck unit system-deps protos bench clean
 
-demo: system-deps $(VENV)/.installed
-	$(PY) -m controller.cli demo
+demo: system-deps $(VENV)/.installed $(SNMPSIM_VENV)/.installed
+	HOTSPARE_SNMPSIM=$(abspath $(SNMPSIM_VENV))/bin/snmpsim-command-responder \
+		$(PY) -m controller.cli demo
 
 test: system-deps $(VENV)/.installed $(SNMPSIM_VENV)/.installed
 	$(VENV)/bin/ruff check agent controller tui tests bench scripts
