@@ -12,11 +12,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from agent import model  # noqa: E402
-from agent.collectors import CollectorContext  # noqa: E402
-from agent.collectors.snmp.collector import SnmpCollector, SnmpConfig, Target  # noqa: E402
-from agent.collectors.snmp.transport import Credentials, Session, new_engine  # noqa: E402
-from tests.snmp_lab import COMMUNITY, Snmpd  # noqa: E402
+from agent import model
+from agent.collectors import CollectorContext
+from agent.collectors.snmp.collector import SnmpCollector, SnmpConfig, Target
+from agent.collectors.snmp.transport import Credentials, Session, new_engine
+from tests.snmp_lab import COMMUNITY, Snmpd
 
 
 def _cpu_self() -> float:
