@@ -133,3 +133,41 @@ def test_profile_pinning(snmpsim):
     result, got = _poll(snmpsim, "cisco-switch", ("system",))
     assert result.profiles == ["system"]
     assert "cisco:temp:Inlet" not in got and "snmp:uptime" in got
+
+
+@pytest.fixture(scope="module")
+def shipped_snmpsim(tmp_path_factory):
+    """snmpsim serving the recordings it ships itself (a real Linux host's full walk)."""
+    exe = _snmpsim()
+    if exe is None:
+        pytest.skip("snmpsim not installed (make test installs it into .venv-snmpsim)")
+    found = sorted(Path(exe).resolve().parents[1].glob("lib/python3*/site-packages/snmpsim/data"))
+    if not found:
+        pytest.skip("snmpsim's own recordings are not where its package keeps them")
+    port = free_port(socket.SOCK_DGRAM)
+    log = tmp_path_factory.mktemp("snmpsim-shipped") / "snmpsim.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen([exe, f"--data-dir={found[0]}",
+                                 f"--agent-udpv4-endpoint=127.0.0.1:{port}"], stdout=out,
+                                stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                env=dict(os.environ, SNMPSIM_ALLOW_ROOT="true"))
+    try:
+        for _ in range(150):  # bounded
+            done = subprocess.run(["snmpget", "-v2c", "-c", "recorded/linux-full-walk", "-t",
+                                   "0.3", "-r", "0", f"127.0.0.1:{port}", "1.3.6.1.2.1.1.3.0"],
+                                  capture_output=True, timeout=10)
+            if done.returncode == 0 or proc.poll() is not None:
+                break
+        yield f"127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_profile_snmpsim_shipped_linux_walk(shipped_snmpsim):
+    result, got = _poll(shipped_snmpsim, "recorded/linux-full-walk")
+    assert {"system", "if-mib", "host-resources"} <= set(result.profiles)
+    assert got["snmp:reachability"].status is S.OK
+    assert any(k.startswith("if:") and k.endswith(":status") for k in got)
+    assert any(k.startswith("hr:storage:") for k in got)
+    assert all(r.status is not S.UNKNOWN or r.reason for r in got.values())
