@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import secrets
 import time
 
@@ -94,9 +95,7 @@ class AlertService(alerts_pb2_grpc.AlertServiceServicer):
             validate_window(window)
         except (ValueError, KeyError) as exc:
             await context.abort(grpc.StatusCode.INVALID_ARGUMENT, f"bad window: {exc}")
-        from dataclasses import replace
-
-        window = replace(window, window_id=f"m-{secrets.token_hex(4)}")
+        window = dataclasses.replace(window, window_id=f"m-{secrets.token_hex(4)}")
         await self._write.run(self._alerting.change_holds, self._alerting.store.add_window, window)
         return convert.window_to_pb(window)
 

@@ -15,7 +15,7 @@ from typing import TypeVar
 from agent import model
 from agent.threads import SerialWorker, run_blocking
 from controller import fleet
-from controller.alerts import FLAP_WINDOW_MS, Alert, AlertEngine, Changes
+from controller.alerts import FLAP_WINDOW_MS, Alert, AlertEngine, Changes, Transition
 from controller.config import AlertsConfig
 from controller.maintenance import held
 from controller.rules import default_rules, merge_rules
@@ -135,8 +135,6 @@ class Alerting:
         alert.updated_ms = max(alert.updated_ms, now)
         changes = Changes()
         changes.alerts[alert.alert_id] = alert
-        from controller.alerts import Transition
-
         changes.transitions.append(Transition(alert_id, now, "acknowledged", None,
                                               f"by {who}: {comment}"))
         self.store.save_alert_changes(changes)

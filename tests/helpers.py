@@ -145,3 +145,12 @@ class AgentProc(Proc):
                          str(self.config_path), "--controller", controller),
             workdir / f"{name}.log",
         )
+
+
+async def pilot_wait(predicate: Callable[[], object], pilot: Any, seconds: float = 15.0) -> None:
+    """Let a Textual app run until predicate holds; bounded in time and count."""
+    for _ in range(int(seconds / 0.1)):
+        if predicate():
+            return
+        await pilot.pause(0.1)
+    raise AssertionError("condition not reached in time")

@@ -9,6 +9,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from controller.demo.net import free_port
+
 LAB = Path(__file__).resolve().parent / "data"
 USER = "hsadmin"
 PASSWORD = "lab-Secret-4711"
@@ -41,12 +43,6 @@ def fru_image(serial: str) -> bytes:
     return header + chassis + board + product
 
 
-def _free_port(kind: int) -> int:
-    with socket.socket(socket.AF_INET, kind) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 class IpmiSim:
     """ipmi_sim with sensors read from files, chassis power through a script, a console."""
 
@@ -54,8 +50,8 @@ class IpmiSim:
         self.dir = workdir / name
         self.dir.mkdir(parents=True)
         self.name = name
-        self.port = _free_port(socket.SOCK_DGRAM)
-        self.console_port = _free_port(socket.SOCK_STREAM)
+        self.port = free_port(socket.SOCK_DGRAM)
+        self.console_port = free_port(socket.SOCK_STREAM)
         self.values = {"temp": 45, "inlet": 25, "fan": 60, "power": 50}
         for key, value in self.values.items():
             (self.dir / f"{key}.val").write_text(f"{value}\n")

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from agent import model
+from controller.demo.net import free_port
 
 LAB_MODULES = ["controller.demo.snmp_lab", "controller.demo.ipmi_lab"]
 
@@ -54,14 +55,13 @@ class Demo:
 
 def pick_port(preferred: int) -> int:
     """The preferred port if free on 127.0.0.1, else any free one."""
-    for port in (preferred, 0):
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return int(s.getsockname()[1])
-    raise OSError("no free port on 127.0.0.1")
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", preferred))
+            return preferred
+        except OSError:
+            pass
+    return free_port()
 
 
 def _spawn(args: list[str], log: Path) -> subprocess.Popen[bytes]:

@@ -6,10 +6,11 @@ import os
 import shutil
 import socket
 import subprocess
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from controller.demo.net import free_port, stop_process
 
 RECORDINGS = Path(__file__).resolve().parent / "data" / "snmprec"
 DEVICES = {  # community (recording) -> asset id, kind, rack
@@ -37,21 +38,13 @@ class Lab:
     agent_toml: str
 
     def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=10)
+        stop_process(self.proc)
 
 
 def start_lab(workdir: Path) -> Lab:
     exe = _snmpsim()
     workdir.mkdir(parents=True, exist_ok=True)
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-        s.bind(("127.0.0.1", 0))
-        port = int(s.getsockname()[1])
+    port = free_port(socket.SOCK_DGRAM)
     log = (workdir / "snmpsim.log").open("ab")
     proc = subprocess.Popen([exe, f"--data-dir={RECORDINGS}",
                              f"--agent-udpv4-endpoint=127.0.0.1:{port}"], stdout=log,
@@ -71,5 +64,4 @@ def start_lab(workdir: Path) -> Lab:
                  f'allow_insecure = "demo simulator (snmpsim selects the device by community)"\n'
                  f'asset = "{asset}"\nkind = "{kind}"\nrack = "{rack}"\nsite = "demo"\n'
                  "timeout_seconds = 3\n")
-    _ = sys
     return Lab(proc, toml)

@@ -8,7 +8,7 @@ import pytest
 from textual.widgets import DataTable
 
 from tests.fakes.agent_stream import ScriptedAgent
-from tests.helpers import ControllerProc
+from tests.helpers import ControllerProc, pilot_wait
 from tui.app import HotSpareApp
 from tui.screens.alerts import AlertsScreen
 from tui.screens.fleet import FleetScreen
@@ -27,14 +27,6 @@ threshold = 80
 """
 
 
-async def _wait(predicate, pilot, seconds: float = 15.0) -> None:
-    for _ in range(int(seconds / 0.1)):
-        if predicate():
-            return
-        await pilot.pause(0.1)
-    raise AssertionError("condition not reached in time")
-
-
 async def test_tui_alerts_screen_lists_and_acknowledges(tmp_path):
     conf = tmp_path / "c.toml"
     conf.write_text(CONFIG)
@@ -45,21 +37,21 @@ async def test_tui_alerts_screen_lists_and_acknowledges(tmp_path):
         agent.send("inlet", 95, int(time.time() * 1000))
         app = HotSpareApp(ctl.address)
         async with app.run_test(size=(80, 24)) as pilot:
-            await _wait(lambda: isinstance(app.screen, FleetScreen), pilot)
+            await pilot_wait(lambda: isinstance(app.screen, FleetScreen), pilot)
             fleet_table = app.screen.query_one(DataTable)
-            await _wait(lambda: fleet_table.row_count >= 1
+            await pilot_wait(lambda: fleet_table.row_count >= 1
                         and str(fleet_table.get_row("tui-srv")[3]) == "L1", pilot)
             await pilot.press("A")
-            await _wait(lambda: isinstance(app.screen, AlertsScreen), pilot)
+            await pilot_wait(lambda: isinstance(app.screen, AlertsScreen), pilot)
             screen = app.screen
             table = screen.query_one(DataTable)
-            await _wait(lambda: table.row_count >= 1, pilot)
+            await pilot_wait(lambda: table.row_count >= 1, pilot)
             assert str(table.get_row_at(0)[0]) == "L1"  # most severe first
             await pilot.press("a")
             await pilot.pause(0.2)
             await pilot.press(*"replacing fan")
             await pilot.press("enter")
-            await _wait(lambda: any(a.acked_by for a in screen.alerts.values()), pilot)
+            await pilot_wait(lambda: any(a.acked_by for a in screen.alerts.values()), pilot)
             (alert,) = [a for a in screen.alerts.values() if a.rule == "hot_inlet"]
             assert alert.ack_comment == "replacing fan"
     finally:

@@ -7,6 +7,7 @@ import asyncio
 import pytest
 from textual.widgets import DataTable
 
+from tests.helpers import free_port, pilot_wait
 from tui.app import HotSpareApp
 from tui.screens.asset import AssetScreen
 from tui.screens.fleet import FleetScreen
@@ -26,46 +27,36 @@ timeout_seconds = 1
 """
 
 
-async def _wait(predicate, pilot, seconds: float = 15.0) -> None:
-    for _ in range(int(seconds / 0.1)):
-        if predicate():
-            return
-        await pilot.pause(0.1)
-    raise AssertionError("condition not reached in time")
-
-
 async def test_tui_fleet_fills_and_opens_asset(running_controller, start_agent):
     start_agent(running_controller.address, AGENT_TOML)
     app = HotSpareApp(running_controller.address)
     async with app.run_test(size=(80, 24)) as pilot:
-        await _wait(lambda: isinstance(app.screen, FleetScreen), pilot)
+        await pilot_wait(lambda: isinstance(app.screen, FleetScreen), pilot)
         fleet = app.screen
         table = fleet.query_one(DataTable)
-        await _wait(lambda: table.row_count >= 1 and "tui-host" in fleet.summaries, pilot)
+        await pilot_wait(lambda: table.row_count >= 1 and "tui-host" in fleet.summaries, pilot)
         row = table.get_row("tui-host")
         assert row[0] == "tui-host"
         assert str(row[2]) in {"OK", "WARNING", "CRITICAL", "UNKNOWN"}
         table.move_cursor(row=table.get_row_index("tui-host"))
         await pilot.press("enter")
-        await _wait(lambda: isinstance(app.screen, AssetScreen), pilot)
+        await pilot_wait(lambda: isinstance(app.screen, AssetScreen), pilot)
         readings = app.screen.query_one(DataTable)
-        await _wait(lambda: readings.row_count >= 3, pilot)
+        await pilot_wait(lambda: readings.row_count >= 3, pilot)
         keys = {k.value for k in readings.rows}
         assert {"cpu", "memory"} <= keys
         await pilot.press("e")
-        await _wait(lambda: "Severity" in [str(c.label) for c in readings.columns.values()], pilot)
+        await pilot_wait(lambda: "Severity" in [str(c.label) for c in readings.columns.values()], pilot)
         await pilot.press("s")
-        await _wait(lambda: "cpu" in {k.value for k in readings.rows}, pilot)
+        await pilot_wait(lambda: "cpu" in {k.value for k in readings.rows}, pilot)
         await pilot.press("escape")
-        await _wait(lambda: isinstance(app.screen, FleetScreen), pilot)
+        await pilot_wait(lambda: isinstance(app.screen, FleetScreen), pilot)
         await asyncio.sleep(0)
 
 
 async def test_tui_shows_disconnected_when_controller_absent():
-    from tests.helpers import free_port
-
     app = HotSpareApp(f"127.0.0.1:{free_port()}")
     async with app.run_test(size=(80, 24)) as pilot:
-        await _wait(lambda: isinstance(app.screen, FleetScreen), pilot)
+        await pilot_wait(lambda: isinstance(app.screen, FleetScreen), pilot)
         label = app.screen.query_one("#connection")
-        await _wait(lambda: "disconnected" in str(label.render()), pilot, 20)
+        await pilot_wait(lambda: "disconnected" in str(label.render()), pilot, 20)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import time
 from dataclasses import dataclass, field
@@ -315,8 +316,6 @@ class SnmpCollector:
                           [p.name for p in dev.profiles], ident, problems)
 
     def _asset(self, dev: _Device) -> model.Asset:
-        import dataclasses
-
         asset = dev.target.asset
         kinds = [p.asset_kind for p in dev.profiles if p.asset_kind]
         vendors = [p.vendor for p in dev.profiles if p.vendor]
