@@ -15,7 +15,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from agent import model
 from agent.collectors import CollectorContext
 from agent.collectors.snmp.collector import SnmpCollector, SnmpConfig, Target
-from agent.collectors.snmp.transport import Credentials, Session, new_engine
+from agent.collectors.snmp.opener import Opener
+from agent.collectors.snmp.session import Credentials
 from tests.snmp_lab import COMMUNITY, Snmpd
 
 
@@ -40,8 +41,7 @@ def ours(address: str, root: str) -> tuple[int, float, float]:
     host, port = address.split(":")
 
     async def run() -> int:
-        session = Session(new_engine(), host, int(port), Credentials("2c", community=COMMUNITY),
-                          2.0, 1, 25)
+        session = Opener().open(host, int(port), Credentials("2c", community=COMMUNITY), 2.0, 1, 25)
         return len(await session.walk(root, max_rows=100_000))
 
     cpu0, t0 = _cpu_self(), time.perf_counter()

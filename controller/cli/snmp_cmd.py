@@ -34,7 +34,7 @@ def cmd_probe(args: argparse.Namespace) -> int:
     from agent.collectors import CollectorContext
     from agent.collectors.snmp.collector import SnmpCollector, SnmpConfig, Target
     from agent.collectors.snmp.profiles import builtin_profiles
-    from agent.collectors.snmp.transport import Credentials
+    from agent.collectors.snmp.session import Credentials
     from agent.secrets import load_secret
     from agent.tomlconf import ConfigError, parse_address
     from tui.render import value_text

@@ -11,7 +11,7 @@ import pytest
 from agent import model
 from agent.collectors import CollectorContext
 from agent.collectors.snmp.collector import SnmpCollector, SnmpConfig, Target
-from agent.collectors.snmp.transport import Credentials
+from agent.collectors.snmp.session import Credentials
 from tests.helpers import cli, cli_json, wait_for
 from tests.snmp_lab import COMMUNITY, V3, Snmpd, UdpPeer
 

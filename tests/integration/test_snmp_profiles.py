@@ -13,7 +13,7 @@ import pytest
 from agent import model
 from agent.collectors import CollectorContext
 from agent.collectors.snmp.collector import SnmpCollector, SnmpConfig, Target
-from agent.collectors.snmp.transport import Credentials
+from agent.collectors.snmp.session import Credentials
 from tests.helpers import ROOT, free_port
 
 pytestmark = pytest.mark.integration

@@ -13,14 +13,14 @@ from typing import Any
 from agent import model
 from agent.collectors import CollectorConfig, CollectorContext, parse_common
 from agent.collectors.snmp import interpret
+from agent.collectors.snmp.opener import Opener
 from agent.collectors.snmp.profiles import Profile, builtin_profiles, choose
-from agent.collectors.snmp.transport import (
+from agent.collectors.snmp.session import (
     AUTH_PROTOCOLS,
     PRIV_PROTOCOLS,
     Credentials,
     Session,
     SnmpError,
-    new_engine,
 )
 from agent.secrets import load_secret
 from agent.tomlconf import ConfigError, Section, parse_address
@@ -184,26 +184,21 @@ class SnmpCollector:
     def __init__(self, config: SnmpConfig, context: CollectorContext) -> None:
         self.config = config
         self.context = context
-        # pysnmp keeps v3 users per engine by name: targets share an engine only when their
-        # credentials are identical (the same user with other keys would overwrite them).
-        self._engines: dict[Credentials, Any] = {}
+        opener = Opener()
         self.profiles = builtin_profiles()
         self.devices = [
-            _Device(t, Session(self._engine_for(t.creds), t.host, t.port, t.creds,
-                               t.timeout_seconds, t.retries, config.max_repetitions))
+            _Device(t, opener.open(t.host, t.port, t.creds, t.timeout_seconds, t.retries,
+                                   config.max_repetitions))
             for t in config.targets]
         self._tasks: set[asyncio.Task[None]] = set()
         self._slots: asyncio.Semaphore | None = None  # created on the running loop
-
-    def _engine_for(self, creds: Credentials) -> Any:
-        if creds not in self._engines:
-            self._engines[creds] = new_engine()
-        return self._engines[creds]
 
     async def close(self) -> None:
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
+        for dev in self.devices:
+            dev.session.close()
 
     async def collect(self) -> model.Batch:
         """Start a poll of every device that is due; each emits its own batch when done.

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from agent import model
 from agent.collectors.snmp.profiles import ComponentSpec, ReadingSpec, TableSpec
-from agent.collectors.snmp.transport import Value
+from agent.collectors.snmp.session import Value
 
 S = model.Status
 _STATUS = {"ok": S.OK, "warning": S.WARNING, "critical": S.CRITICAL, "unknown": S.UNKNOWN}
