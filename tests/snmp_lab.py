@@ -16,6 +16,21 @@ PASS_PERSIST = ROOT / "tests" / "fakes" / "pass_persist.py"
 COMMUNITY = "lab-community-7"
 V3 = {"sha-aes": ("hs-sha", "SHA", "auth-secret-11", "AES", "priv-secret-22"),
       "sha256-aes": ("hs-sha256", "SHA-256", "auth-secret-33", "AES", "priv-secret-44")}
+# more v3 users: name -> (user, our auth, our privacy, Net-SNMP auth, Net-SNMP privacy, level)
+V3_VARIANTS = {
+    "sha512-aes256": ("hs-512", "SHA-512", "AES-256", "SHA-512", "AES256C", "authPriv"),
+    "sha-aes256-reeder": ("hs-s256c", "SHA", "AES-256", "SHA", "AES256C", "authPriv"),
+    "sha-aes256-blumenthal": ("hs-s256b", "SHA", "AES-256-BLUMENTHAL", "SHA", "AES256",
+                              "authPriv"),
+    "md5-aes192-blumenthal": ("hs-m192b", "MD5", "AES-192-BLUMENTHAL", "MD5", "AES192",
+                              "authPriv"),
+    "sha224-aes192": ("hs-224", "SHA-224", "AES-192", "SHA-224", "AES192", "authPriv"),
+    "md5-des": ("hs-md5", "MD5", "DES", "MD5", "DES", "authPriv"),
+    "sha384-auth-only": ("hs-384", "SHA-384", "NONE", "SHA-384", "", "authNoPriv"),
+    "no-auth": ("hs-none", "NONE", "NONE", "", "", "noAuthNoPriv"),
+}
+_ROUSER_LEVEL = {"authPriv": "priv", "authNoPriv": "auth", "noAuthNoPriv": "noauth"}
+VARIANT_AUTH_KEY, VARIANT_PRIV_KEY = "variant-auth-77", "variant-priv-88"
 ENT_SENSOR = "1.3.6.1.2.1.99.1.1.1"
 ENT_NAME = "1.3.6.1.2.1.47.1.1.1.1.7"
 
@@ -48,6 +63,10 @@ class Snmpd:
         users = "".join(
             f'createUser {u} {a} "{ak}" {p} "{pk}"\nrouser {u} priv\n'
             for u, a, ak, p, pk in V3.values())
+        for user, _, _, auth, priv, level in V3_VARIANTS.values():
+            keys = (f' {auth} "{VARIANT_AUTH_KEY}"' if auth else "") + \
+                (f' {priv} "{VARIANT_PRIV_KEY}"' if priv else "")
+            users += f"createUser {user}{keys}\nrouser {user} {_ROUSER_LEVEL[level]}\n"
         (self.dir / "snmpd.conf").write_text(
             f"rocommunity {COMMUNITY} 127.0.0.1\n{users}"
             f"pass_persist .{ENT_SENSOR} {sys.executable} {PASS_PERSIST} {self.sensors}\n"
@@ -76,7 +95,12 @@ class Snmpd:
         tmp.replace(self.sensors)
 
     def tool(self, tool: str, *args: str, v3: str = "") -> subprocess.CompletedProcess[str]:
-        if v3:
+        if v3 in V3_VARIANTS:
+            user, _, _, auth, priv, level = V3_VARIANTS[v3]
+            auth_args = ["-v3", "-l", level, "-u", user]
+            auth_args += ["-a", auth, "-A", VARIANT_AUTH_KEY] if auth else []
+            auth_args += ["-x", priv, "-X", VARIANT_PRIV_KEY] if priv else []
+        elif v3:
             user, auth, akey, priv, pkey = V3[v3]
             auth_args = ["-v3", "-l", "authPriv", "-u", user, "-a", auth, "-A", akey, "-x", priv,
                          "-X", pkey]

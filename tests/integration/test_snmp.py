@@ -11,9 +11,18 @@ import pytest
 from agent import model
 from agent.collectors import CollectorContext
 from agent.collectors.snmp.collector import SnmpCollector, SnmpConfig, Target
-from agent.collectors.snmp.session import Credentials
+from agent.collectors.snmp.opener import Opener
+from agent.collectors.snmp.session import Credentials, SnmpError
 from tests.helpers import cli, cli_json, wait_for
-from tests.snmp_lab import COMMUNITY, V3, Snmpd, UdpPeer
+from tests.snmp_lab import (
+    COMMUNITY,
+    V3,
+    V3_VARIANTS,
+    VARIANT_AUTH_KEY,
+    VARIANT_PRIV_KEY,
+    Snmpd,
+    UdpPeer,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -277,3 +286,43 @@ def test_snmp_probe_cli(snmpd, tmp_path):
              "--priv-protocol", priv, "--secrets", str(secrets))
     assert v3.returncode == 0 and "profiles:" in v3.stdout
     assert akey not in v3.stdout + v3.stderr
+
+
+@pytest.mark.parametrize("variant", sorted(V3_VARIANTS))
+def test_snmp_v3_variants_read_what_net_snmp_reads(snmpd, variant):
+    """Every auth and privacy protocol (and security level) against the C tools, same user."""
+    user, auth, priv, _, _, _ = V3_VARIANTS[variant]
+    creds = Credentials("3", user=user, auth_protocol=auth,
+                        auth_key=VARIANT_AUTH_KEY if auth != "NONE" else "",
+                        priv_protocol=priv, priv_key=VARIANT_PRIV_KEY if priv != "NONE" else "")
+    session = Opener().open(*_host_port(snmpd.address), creds, 1.0, 1)
+    walked = asyncio.run(session.walk("1.3.6.1.2.1.2.2.1.2"))
+    expected = snmpd.values("snmpbulkwalk", "1.3.6.1.2.1.2.2.1.2", v3=variant)
+    assert expected and walked == expected
+
+
+def test_snmp_v3_wrong_keys_and_users_are_auth_failed_or_named(snmpd):
+    user, auth, akey, priv, pkey = V3["sha-aes"]
+
+    async def attempt(**changes):
+        fields = {"user": user, "auth_protocol": auth, "auth_key": akey, "priv_protocol": priv,
+                  "priv_key": pkey, **changes}
+        session = Opener().open(*_host_port(snmpd.address), Credentials("3", **fields), 0.3, 0)
+        with pytest.raises(SnmpError) as caught:
+            await session.get(["1.3.6.1.2.1.1.5.0"])
+        return caught.value
+
+    wrong_auth = asyncio.run(attempt(auth_key="not-the-key-1"))
+    assert wrong_auth.kind == "auth_failed" and "wrong digest" in str(wrong_auth)
+    unknown = asyncio.run(attempt(user="nobody-here"))
+    assert unknown.kind == "auth_failed" and "unknown user" in str(unknown)
+    level = asyncio.run(attempt(user=V3_VARIANTS["sha384-auth-only"][0], auth_protocol="SHA-384",
+                                auth_key=VARIANT_AUTH_KEY))  # asks for privacy it does not have
+    assert level.kind == "auth_failed" and "security level" in str(level)
+    wrong_priv = asyncio.run(attempt(priv_key="not-the-priv-2"))  # snmpd drops it silently
+    assert wrong_priv.kind == "unreachable" and "privacy key" in str(wrong_priv)
+
+
+def _host_port(address: str) -> tuple[str, int]:
+    host, port = address.split(":")
+    return host, int(port)

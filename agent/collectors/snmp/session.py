@@ -8,7 +8,10 @@ from typing import Protocol
 from agent.collectors.snmp.ber import END, Value, _EndOfMibView
 
 AUTH_PROTOCOLS = ("SHA", "SHA-224", "SHA-256", "SHA-384", "SHA-512", "MD5", "NONE")
-PRIV_PROTOCOLS = ("AES", "AES-128", "AES-192", "AES-256", "DES", "NONE")
+# AES-192/256 stretch short keys in one of two ways: Reeder's (Cisco; Net-SNMP "AES256C"; the
+# plain names) or Blumenthal's draft (Net-SNMP "AES256"). With SHA-224 and longer they agree.
+PRIV_PROTOCOLS = ("AES", "AES-128", "AES-192", "AES-256", "AES-192-BLUMENTHAL",
+                  "AES-256-BLUMENTHAL", "DES", "NONE")
 Varbinds = list[tuple[str, Value | _EndOfMibView]]
 
 __all__ = ["AUTH_PROTOCOLS", "PRIV_PROTOCOLS", "Backend", "Credentials", "Session", "SnmpError",

@@ -1,117 +1,97 @@
-"""The only module that imports pysnmp: SNMPv3 (USM auth and privacy) GET and GETBULK requests."""
+"""The only module that imports pysnmp: its USM key localisation and privacy ciphers, as bytes."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
+from pyasn1.type import univ
+from pysnmp.error import PySnmpError
 from pysnmp.hlapi.v3arch import asyncio as hl
-from pysnmp.proto import rfc1902, rfc1905
+from pysnmp.proto.secmod.rfc3414.service import SnmpUSMSecurityModel
 
-from agent.collectors.snmp import ber
-from agent.collectors.snmp.session import Credentials, SnmpError, Varbinds
+from agent.collectors.snmp.session import Credentials, SnmpError
 
-AUTH = {
+_AUTH_IDS = {
     "SHA": hl.usmHMACSHAAuthProtocol, "SHA-224": hl.usmHMAC128SHA224AuthProtocol,
     "SHA-256": hl.usmHMAC192SHA256AuthProtocol, "SHA-384": hl.usmHMAC256SHA384AuthProtocol,
     "SHA-512": hl.usmHMAC384SHA512AuthProtocol, "MD5": hl.usmHMACMD5AuthProtocol,
-    "NONE": hl.usmNoAuthProtocol,
 }
-PRIV = {
+_PRIV_IDS = {
     "AES": hl.usmAesCfb128Protocol, "AES-128": hl.usmAesCfb128Protocol,
     "AES-192": hl.usmAesCfb192Protocol, "AES-256": hl.usmAesCfb256Protocol,
-    "DES": hl.usmDESPrivProtocol, "NONE": hl.usmNoPrivProtocol,
+    "AES-192-BLUMENTHAL": hl.usmAesBlumenthalCfb192Protocol,
+    "AES-256-BLUMENTHAL": hl.usmAesBlumenthalCfb256Protocol,
+    "DES": hl.usmDESPrivProtocol,
 }
-_AUTH_ERRORS = ("digest", "unknown user", "unknownusername",
-                "decryption", "authentication", "unsupported security level",
-                "unsupportedseclevel", "not in time window")
+# HMAC hash and truncated digest length per auth protocol (RFC 3414 6/7, RFC 7860 4.2)
+AUTH_HASH = {"MD5": ("md5", 12), "SHA": ("sha1", 12), "SHA-224": ("sha224", 16),
+             "SHA-256": ("sha256", 24), "SHA-384": ("sha384", 32), "SHA-512": ("sha512", 48)}
 
 
-def _convert(value: Any) -> ber.Value | ber._EndOfMibView:
-    """pysnmp values to the same plain Python the BER codec gives."""
-    if isinstance(value, rfc1905.EndOfMibView):
-        return ber.END
-    if isinstance(value, rfc1905.NoSuchObject | rfc1905.NoSuchInstance):
-        return None
-    if isinstance(value, rfc1902.Opaque):
-        return ber.decode_value(ber.OPAQUE, bytes(value))
-    if isinstance(value, rfc1902.OctetString):
-        return ber.text_or_bytes(bytes(value))
-    if isinstance(value, rfc1902.ObjectIdentifier):
-        return str(value)
-    if isinstance(value, rfc1902.IpAddress):
-        return ".".join(str(b) for b in bytes(value))
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return str(value)
+@dataclass(frozen=True, slots=True)
+class LocalKeys:
+    """Keys localised to one authoritative engine; repr shows no key material."""
+
+    auth_key: bytes
+    priv_key: Any  # pysnmp's own key object, handed back to its cipher
+
+    def __repr__(self) -> str:
+        return "LocalKeys(...)"
 
 
-class Engines:
-    """pysnmp keeps v3 users per engine by name: targets share an engine only when their
-    credentials are identical (the same user with other keys would overwrite them)."""
+class UsmCrypto:
+    """One v3 user's keys: passphrases hashed once, localised per engine ID (cached)."""
 
-    def __init__(self) -> None:
-        self._engines: dict[Credentials, Any] = {}
+    def __init__(self, creds: Credentials) -> None:
+        self.auth = creds.auth_protocol if creds.auth_protocol in _AUTH_IDS else "NONE"
+        self.priv = creds.priv_protocol if creds.priv_protocol in _PRIV_IDS else "NONE"
+        if self.priv != "NONE" and self.auth == "NONE":
+            raise SnmpError("bad", "privacy without authentication is not allowed by USM")
+        self._auth_id = tuple(_AUTH_IDS.get(self.auth, hl.usmNoAuthProtocol))
+        self._auth_service = SnmpUSMSecurityModel.AUTH_SERVICES.get(self._auth_id)
+        self._priv_service: Any = None
+        self._master_auth: Any = None
+        self._master_priv: Any = None
+        if self.auth != "NONE":
+            if not creds.auth_key:
+                raise SnmpError("bad", f"auth protocol {self.auth} needs an auth key")
+            self._master_auth = self._auth_service.hash_passphrase(creds.auth_key.encode())
+        if self.priv != "NONE":
+            if not creds.priv_key:
+                raise SnmpError("bad", f"privacy protocol {self.priv} needs a privacy key")
+            self._priv_service = SnmpUSMSecurityModel.PRIV_SERVICES[tuple(_PRIV_IDS[self.priv])]
+            self._master_priv = self._priv_service.hash_passphrase(
+                self._auth_id, creds.priv_key.encode())
+        self._local: dict[bytes, LocalKeys] = {}
 
-    def get(self, creds: Credentials) -> Any:
-        if creds not in self._engines:
-            self._engines[creds] = hl.SnmpEngine()
-        return self._engines[creds]
+    def keys_for(self, engine_id: bytes) -> LocalKeys:
+        keys = self._local.get(engine_id)
+        if keys is None:
+            engine = univ.OctetString(engine_id)
+            auth = b"" if self._master_auth is None else bytes(
+                self._auth_service.localize_key(self._master_auth, engine))
+            priv = None if self._priv_service is None else self._priv_service.localize_key(
+                self._auth_id, self._master_priv, engine)
+            keys = self._local[engine_id] = LocalKeys(auth, priv)
+        return keys
 
-
-class V3Backend:
-    """One v3 agent through pysnmp's engine (discovery, time window, keys, HMAC, AES)."""
-
-    def __init__(self, engine: Any, host: str, port: int, creds: Credentials,
-                 timeout_seconds: float, retries: int) -> None:
-        self._engine = engine
-        self._host, self._port = host, port
-        self._timeout, self._retries = timeout_seconds, retries
-        self._target: Any = None
-        self._auth = hl.UsmUserData(
-            creds.user,
-            authKey=creds.auth_key or None,
-            privKey=creds.priv_key or None,
-            authProtocol=AUTH[creds.auth_protocol],  # always explicit: no silent MD5/DES
-            privProtocol=PRIV[creds.priv_protocol],
-        )
-        self._context = hl.ContextData()
-
-    def close(self) -> None:
-        self._target = None
-
-    async def _tgt(self) -> Any:
-        if self._target is None:
-            self._target = await hl.UdpTransportTarget.create(
-                (self._host, self._port), timeout=self._timeout, retries=self._retries)
-        return self._target
-
-    @staticmethod
-    def _check(error_indication: Any, error_status: Any, error_index: Any) -> None:
-        if error_indication:
-            text = str(error_indication)
-            low = text.lower()
-            if any(marker in low for marker in _AUTH_ERRORS):
-                raise SnmpError("auth_failed", text)
-            if "timeout" in low or "no snmp response" in low:
-                raise SnmpError("unreachable", text)
-            raise SnmpError("bad", text)
-        if error_status and int(error_status) != 0:
-            raise SnmpError("bad", f"{error_status.prettyPrint()} at varbind {int(error_index)}")
-
-    async def _run(self, command: Any, *args: Any) -> Varbinds:
+    def encrypt(self, keys: LocalKeys, boots: int, time_s: int, plaintext: bytes
+                ) -> tuple[bytes, bytes]:
+        """(ciphertext, privParameters) of a scoped PDU."""
         try:
-            result = await command(self._engine, self._auth, await self._tgt(), self._context,
-                                   *args, lookupMib=False)
-        except Exception as exc:  # malformed answers surface as pysnmp exceptions
-            raise SnmpError("bad", f"{type(exc).__name__}: {exc}") from None
-        error_indication, error_status, error_index, var_binds = result
-        self._check(error_indication, error_status, error_index)
-        return [(str(name), _convert(value)) for name, value in var_binds]
+            cipher, salt = self._priv_service.encrypt_data(
+                keys.priv_key, (boots, time_s, None), plaintext)
+        except PySnmpError as exc:
+            raise SnmpError("bad", f"{self.priv} encryption failed: {exc}") from None
+        return bytes(cipher), bytes(salt)
 
-    async def get(self, oids: list[str]) -> Varbinds:
-        return await self._run(hl.get_cmd, *(hl.ObjectType(hl.ObjectIdentity(o)) for o in oids))
-
-    async def bulk(self, oids: list[str], max_repetitions: int) -> Varbinds:
-        return await self._run(hl.bulk_cmd, 0, max_repetitions,
-                               *(hl.ObjectType(hl.ObjectIdentity(o)) for o in oids))
+    def decrypt(self, keys: LocalKeys, boots: int, time_s: int, salt: bytes,
+                ciphertext: bytes) -> bytes | None:
+        """The plaintext, or None when the cipher refuses it (wrong length or salt)."""
+        try:
+            return bytes(self._priv_service.decrypt_data(
+                keys.priv_key, (boots, time_s, univ.OctetString(salt)),
+                univ.OctetString(ciphertext)))
+        except (PySnmpError, ValueError):
+            return None

@@ -1,0 +1,122 @@
+"""One connected UDP socket per agent: send a request, wait for the matching answer, retry."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Generic, TypeVar
+
+from agent.collectors.snmp.ber import BerError
+from agent.collectors.snmp.session import SnmpError
+
+T = TypeVar("T")
+
+
+class _Endpoint(asyncio.DatagramProtocol, Generic[T]):
+    """At most one request outstanding; datagrams that do not answer it are dropped."""
+
+    def __init__(self) -> None:
+        self.transport: asyncio.DatagramTransport | None = None
+        self.waiter: asyncio.Future[T] | None = None
+        self.accept: Callable[[bytes], T | None] | None = None
+        self.malformed = ""  # why the last unusable datagram was dropped
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport  # type: ignore[assignment]
+
+    def datagram_received(self, data: bytes, addr: tuple[str, int]) -> None:
+        waiter, accept = self.waiter, self.accept
+        if waiter is None or waiter.done() or accept is None:
+            return  # a late answer to a request we gave up on
+        try:
+            result = accept(data)
+        except BerError as exc:
+            self.malformed = f"malformed response ({len(data)} bytes): {exc}"
+            return
+        except SnmpError as exc:
+            waiter.set_exception(exc)
+            return
+        if result is not None:
+            waiter.set_result(result)
+
+    def error_received(self, exc: Exception) -> None:
+        waiter = self.waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_exception(SnmpError("unreachable", f"{type(exc).__name__}: {exc} "
+                                           "(nothing listening on that UDP port?)"))
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.transport = None
+
+
+class UdpClient:
+    """Request/response over one socket, on whichever loop is running (reopened if it changed)."""
+
+    def __init__(self, host: str, port: int, timeout_seconds: float, retries: int) -> None:
+        self.address = (host, port)
+        self.timeout_seconds = timeout_seconds
+        self.retries = retries
+        self._endpoint: _Endpoint[object] | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._lock: asyncio.Lock | None = None
+
+    @property
+    def where(self) -> str:
+        return f"{self.address[0]}:{self.address[1]}"
+
+    async def _open(self) -> tuple[_Endpoint[object], asyncio.Lock]:
+        loop = asyncio.get_running_loop()
+        ep = self._endpoint
+        if ep is None or ep.transport is None or self._loop is not loop or self._lock is None:
+            self.close()
+            try:
+                _, ep = await loop.create_datagram_endpoint(_Endpoint, remote_addr=self.address)
+            except OSError as exc:
+                raise SnmpError("unreachable", f"cannot open UDP to {self.where}: {exc}") \
+                    from None
+            self._endpoint, self._loop, self._lock = ep, loop, asyncio.Lock()
+        return ep, self._lock
+
+    def close(self) -> None:
+        if self._endpoint is not None and self._endpoint.transport is not None:
+            self._endpoint.transport.close()
+        self._endpoint = None
+
+    async def exchange(self, message: bytes, accept: Callable[[bytes], T | None]) -> T:
+        """Send message (again on each retry) until accept() returns an answer.
+
+        accept returns None for a datagram that is not the answer, raises BerError for garbage
+        (remembered, so silence after garbage is reported as bad, not unreachable) and
+        SnmpError to end the exchange with that error.
+        """
+        endpoint, lock = await self._open()
+        loop = asyncio.get_running_loop()
+        async with lock:
+            endpoint.malformed = ""
+            endpoint.accept = accept  # type: ignore[assignment]
+            try:
+                for _attempt in range(self.retries + 1):  # bounded
+                    waiter: asyncio.Future[object] = loop.create_future()
+                    endpoint.waiter = waiter
+                    timer = loop.call_later(self.timeout_seconds, _expire, waiter)
+                    try:
+                        if endpoint.transport is None:
+                            raise SnmpError("unreachable", f"socket to {self.where} closed")
+                        endpoint.transport.sendto(message)
+                        return await waiter  # type: ignore[return-value]
+                    except TimeoutError:
+                        continue
+                    finally:
+                        timer.cancel()
+            finally:
+                endpoint.waiter = None
+                endpoint.accept = None
+        if endpoint.malformed:
+            raise SnmpError("bad", endpoint.malformed)
+        raise SnmpError("unreachable", f"no SNMP response from {self.where} within "
+                        f"{self.timeout_seconds:g}s x {self.retries + 1}")
+
+
+def _expire(waiter: asyncio.Future[object]) -> None:
+    if not waiter.done():
+        waiter.set_exception(TimeoutError())
