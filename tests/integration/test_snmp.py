@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 import statistics
 import time
 
@@ -326,3 +327,34 @@ def test_snmp_v3_wrong_keys_and_users_are_auth_failed_or_named(snmpd):
 def _host_port(address: str) -> tuple[str, int]:
     host, port = address.split(":")
     return host, int(port)
+
+
+def test_snmp_v3_forged_answers_fail_hmac_and_are_marked_bad(snmpd):
+    """A relay that corrupts the agent's authenticated answers: never accepted as data."""
+    host, port = _host_port(snmpd.address)
+    upstream = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    upstream.settimeout(1.0)
+
+    def corrupt(data: bytes) -> bytes | None:
+        upstream.sendto(data, (host, port))
+        try:
+            answer = upstream.recv(65535)
+        except TimeoutError:
+            return None
+        # the last byte: a counter's value in the discovery report (harmless), ciphertext in
+        # the authenticated answer (its HMAC no longer matches)
+        return answer[:-1] + bytes([answer[-1] ^ 0x01])
+
+    relay = UdpPeer(corrupt)
+    try:
+        user, auth, akey, priv, pkey = V3["sha256-aes"]
+        creds = Credentials("3", user=user, auth_protocol=auth, auth_key=akey,
+                            priv_protocol=priv, priv_key=pkey)
+        session = Opener().open(*_host_port(relay.address), creds, 0.5, 0)
+        with pytest.raises(SnmpError) as caught:
+            asyncio.run(session.get(["1.3.6.1.2.1.1.5.0"]))
+        assert caught.value.kind == "bad" and "HMAC" in str(caught.value)
+        assert relay.requests >= 2  # discovery went through; the data answer was refused
+    finally:
+        relay.stop()
+        upstream.close()
