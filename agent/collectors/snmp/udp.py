@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
@@ -47,6 +48,9 @@ class _Endpoint(asyncio.DatagramProtocol, Generic[T]):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.transport = None
+        waiter = self.waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_exception(SnmpError("unreachable", "the socket was closed"))
 
 
 class UdpClient:
@@ -57,6 +61,7 @@ class UdpClient:
         self.timeout_seconds = timeout_seconds
         self.retries = retries
         self._endpoint: _Endpoint[object] | None = None
+        self._sock: socket.socket | None = None  # ours, so it can be closed after its loop
         self._loop: asyncio.AbstractEventLoop | None = None
         self._lock: asyncio.Lock | None = None
 
@@ -69,18 +74,31 @@ class UdpClient:
         ep = self._endpoint
         if ep is None or ep.transport is None or self._loop is not loop or self._lock is None:
             self.close()
+            sock = None
             try:
-                _, ep = await loop.create_datagram_endpoint(_Endpoint, remote_addr=self.address)
+                info = await loop.getaddrinfo(*self.address, type=socket.SOCK_DGRAM)
+                family, _, _, _, address = info[0]
+                sock = socket.socket(family, socket.SOCK_DGRAM)
+                sock.setblocking(False)
+                sock.connect(address)  # the kernel drops datagrams from anyone else
+                _, ep = await loop.create_datagram_endpoint(_Endpoint, sock=sock)
             except OSError as exc:
+                if sock is not None:
+                    sock.close()
                 raise SnmpError("unreachable", f"cannot open UDP to {self.where}: {exc}") \
                     from None
-            self._endpoint, self._loop, self._lock = ep, loop, asyncio.Lock()
+            self._endpoint, self._sock, self._loop, self._lock = ep, sock, loop, asyncio.Lock()
         return ep, self._lock
 
     def close(self) -> None:
-        if self._endpoint is not None and self._endpoint.transport is not None:
-            self._endpoint.transport.close()
-        self._endpoint = None
+        """Close the socket, also when the loop it was opened on has ended (asyncio.run)."""
+        endpoint, sock, loop = self._endpoint, self._sock, self._loop
+        self._endpoint = self._sock = self._loop = self._lock = None
+        if endpoint is not None and endpoint.transport is not None and loop is not None \
+                and not loop.is_closed():
+            endpoint.transport.close()
+        elif sock is not None:
+            sock.close()
 
     async def exchange(self, message: bytes, accept: Callable[[bytes], T | None]) -> T:
         """Send message (again on each retry) until accept() returns an answer.

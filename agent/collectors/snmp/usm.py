@@ -17,6 +17,7 @@ from agent.collectors.snmp.v3 import AUTH_HASH, LocalKeys, UsmCrypto
 _FLAG_AUTH, _FLAG_PRIV, _FLAG_REPORTABLE = 0x01, 0x02, 0x04
 _USM = 3
 _MAX_SIZE = 65_507
+_TIME_WINDOW_SECONDS = 150  # RFC 3414 3.2 7b
 _USM_STATS = "1.3.6.1.6.3.15.1.1."
 # what each usmStats report means to the manager (RFC 3414 3.2 and 4)
 REPORTS = {
@@ -124,6 +125,7 @@ class V3Backend:
         self._crypto_source = crypto
         self._crypto: UsmCrypto | None = None
         self._engine_id: bytes | None = None
+        self._pinned_engine_id: bytes | None = None  # the engine a signed answer came from
         self._keys: LocalKeys | None = None
         self._boots = 0
         self._time_s = 0
@@ -143,6 +145,11 @@ class V3Backend:
     def _learn_time(self, boots: int, time_s: int) -> None:
         self._boots, self._time_s, self._time_at = boots, time_s, time.monotonic()
 
+    def _outside_window(self, boots: int, time_s: int) -> bool:
+        """An authentic answer from before the agent's latest clock: a replay (RFC 3414 3.2 7b)."""
+        return boots < self._boots or (
+            boots == self._boots and time_s < self._engine_time() - _TIME_WINDOW_SECONDS)
+
     async def _discover(self) -> None:
         """RFC 3414 4: an empty unauthenticated request; the report names the engine."""
         msg_id = self._msg_id()
@@ -154,13 +161,19 @@ class V3Backend:
             msg = decode_message(data)
             if msg.msg_id != msg_id:
                 return None
-            if not msg.engine_id:
-                raise BerError("discovery answer names no engine ID")
+            if not 1 <= len(msg.engine_id) <= 32:
+                raise BerError(f"discovery answer names an engine ID of {len(msg.engine_id)} "
+                               "bytes (1-32 allowed)")
             return msg
 
         msg = await self._udp.exchange(message, accept)
         crypto = self._crypto
         assert crypto is not None
+        pinned = self._pinned_engine_id
+        if pinned is not None and msg.engine_id != pinned:
+            raise SnmpError("bad", f"the agent at {self._udp.where} now claims engine ID "
+                            f"{msg.engine_id.hex()}, not {pinned.hex()} as it signed before: "
+                            "refused (restart the poller if the device was replaced)")
         self._engine_id = msg.engine_id
         self._keys = crypto.keys_for(msg.engine_id)
         self._learn_time(msg.boots, msg.time_s)
@@ -217,12 +230,17 @@ class V3Backend:
                     raise BerError(f"answer could not be decrypted with {crypto.priv}")
                 plain = got
             pdu = decode_scoped_pdu(plain)
-            if digest_length and not authentic and pdu.tag != ber.REPORT:
-                raise BerError("an unauthenticated answer to an authenticated request")
-            if authentic and (msg.boots, msg.time_s) > (self._boots, self._engine_time()):
-                self._learn_time(msg.boots, msg.time_s)
-            if authentic and pdu.tag == ber.REPORT:  # notInTimeWindow carries the agent's clock
-                self._learn_time(msg.boots, msg.time_s)
+            if pdu.tag != ber.REPORT:  # reports may be less protected than the request
+                if msg.flags & 0x03 != flags & 0x03:
+                    raise BerError("answer's security level differs from the request's")
+                if pdu.request_id != msg_id:
+                    raise BerError("answer's request-id differs from its msgID")
+                if authentic and self._outside_window(msg.boots, msg.time_s):
+                    raise BerError("answer from outside the agent's time window (a replay?)")
+            if authentic:
+                self._pinned_engine_id = engine_id
+                if (msg.boots, msg.time_s) > (self._boots, self._time_s):
+                    self._learn_time(msg.boots, msg.time_s)  # notInTimeWindow reports too
             return msg, pdu
 
         return await self._udp.exchange(message, accept)

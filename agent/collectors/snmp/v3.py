@@ -24,6 +24,7 @@ _PRIV_IDS = {
     "AES-256-BLUMENTHAL": hl.usmAesBlumenthalCfb256Protocol,
     "DES": hl.usmDESPrivProtocol,
 }
+_MAX_ENGINES = 4096
 # HMAC hash and truncated digest length per auth protocol (RFC 3414 6/7, RFC 7860 4.2)
 AUTH_HASH = {"MD5": ("md5", 12), "SHA": ("sha1", 12), "SHA-224": ("sha224", 16),
              "SHA-256": ("sha256", 24), "SHA-384": ("sha384", 32), "SHA-512": ("sha512", 48)}
@@ -68,6 +69,8 @@ class UsmCrypto:
     def keys_for(self, engine_id: bytes) -> LocalKeys:
         keys = self._local.get(engine_id)
         if keys is None:
+            if len(self._local) >= _MAX_ENGINES:  # bounded, whatever agents claim to be
+                self._local.clear()
             engine = univ.OctetString(engine_id)
             auth = b"" if self._master_auth is None else bytes(
                 self._auth_service.localize_key(self._master_auth, engine))
