@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import faulthandler
 import logging
 import signal
 import time
@@ -15,6 +16,7 @@ from agent.scheduler import Scheduler
 from agent.stream import AgentStream
 
 log = logging.getLogger("hotspare.agent")
+SHUTDOWN_STACK_DUMP_SECONDS = 6.0
 
 
 class Agent:
@@ -67,6 +69,8 @@ class Agent:
         log.info("agent %s started: collectors=%s controller=%s", self.config.agent_id,
                  ",".join(c.name for c, _, _ in self.collectors), self.config.stream.controller)
         await stop.wait()
+        # a shutdown that hangs says where: every thread's stack goes to stderr after this long
+        faulthandler.dump_traceback_later(SHUTDOWN_STACK_DUMP_SECONDS)
         await self.scheduler.stop()
         await self.stream.stop(drain_seconds=2.0)
         for collector, _, _ in self.collectors:
@@ -76,6 +80,7 @@ class Agent:
         log.info("agent %s stopped: epoch=%d last_seq=%d acked_seq=%d pending=%d dropped=%d",
                  self.config.agent_id, self.stream.epoch, self.stream.last_seq, stats.acked_seq,
                  self.stream.pending_count, stats.dropped_batches_total)
+        faulthandler.cancel_dump_traceback_later()
 
 
 async def main(config: AgentConfig) -> None:

@@ -81,6 +81,9 @@ class AgentStream:
         self._acked = asyncio.Event()
         self.stats = StreamStats()
         self._tasks: list[asyncio.Task[None]] = []
+        # set before the tasks are cancelled: grpc.aio can turn a cancellation that lands inside
+        # a call into AioRpcError(CANCELLED), which the reconnect loop would otherwise retry
+        self._stopping = False
         self._results: asyncio.Queue[model.CommandResult] = asyncio.Queue()
         self._command_tasks: set[asyncio.Task[None]] = set()
 
@@ -139,9 +142,15 @@ class AgentStream:
         if drain_seconds > 0:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._drained(), drain_seconds)
-        for task in [*self._tasks, *self._command_tasks]:
+        self._stopping = True
+        tasks = [*self._tasks, *self._command_tasks]
+        for task in tasks:
             task.cancel()
-        await asyncio.gather(*self._tasks, *self._command_tasks, return_exceptions=True)
+        if tasks:
+            _, stuck = await asyncio.wait(tasks, timeout=3.0)  # bounded: never hang a shutdown
+            if stuck:
+                log.warning("stream tasks still running at stop: %s",
+                            ", ".join(t.get_name() for t in stuck))
 
     async def _drained(self) -> None:
         while self._pending:
@@ -149,14 +158,14 @@ class AgentStream:
             await self._acked.wait()
 
     async def _flusher(self) -> None:
-        while True:
+        while not self._stopping:
             await asyncio.sleep(self.cfg.flush_interval_seconds)
             self.flush()
 
     async def _connector(self) -> None:
         backoff = self.cfg.backoff_initial_seconds
         was_down = False
-        while True:
+        while not self._stopping:
             try:
                 await self._session()
                 error = "stream closed by controller"
@@ -166,6 +175,8 @@ class AgentStream:
                     self._drop_rejected(exc)
             except (OSError, grpc.RpcError) as exc:
                 error = str(exc)
+            if self._stopping:
+                return
             if self.stats.connected:  # the session had been up: a fresh outage
                 backoff = self.cfg.backoff_initial_seconds
                 was_down = False
