@@ -79,6 +79,9 @@ class Session:
             var_binds = await self.backend.bulk([current], self.max_repetitions)
             if not var_binds:
                 return out
+            if var_binds[0][0].startswith(prefix) and not _after(var_binds[0][0], current):
+                raise SnmpError("bad", f"the agent answered {var_binds[0][0]} after {current} "
+                                f"while walking {root} (OIDs not increasing)")
             for oid, value in var_binds:
                 if value is END or not oid.startswith(prefix) or len(out) >= max_rows:
                     return out
@@ -114,8 +117,9 @@ class Session:
                 column = active[i % width]
                 if column in done:
                     continue
-                if value is END or not oid.startswith(column + ".") or oid in out:
-                    done.add(column)  # the end of the column (or an agent going in circles)
+                if value is END or not oid.startswith(column + ".") or oid in out or (
+                        i < width and not _after(oid, current[column])):
+                    done.add(column)  # the end of the column (or an agent going backwards)
                     continue
                 out[oid] = value  # type: ignore[assignment]
                 current[column] = oid
@@ -125,3 +129,11 @@ class Session:
             active = [c for c in active if c not in done]
         self._rows_hint.update(counts)
         return out
+
+
+def _after(oid: str, previous: str) -> bool:
+    """Whether oid comes after previous in SNMP's order (arc by arc, numerically)."""
+    try:
+        return tuple(map(int, oid.split("."))) > tuple(map(int, previous.split(".")))
+    except ValueError:
+        return False
