@@ -361,3 +361,23 @@ def test_snmp_v3_forged_answers_fail_hmac_and_are_marked_bad(snmpd):
     finally:
         relay.stop()
         upstream.close()
+
+
+def test_snmp_v2c_wrong_community_is_auth_failed_and_silence_stays_unreachable(snmpd):
+    silent = UdpPeer(lambda data: None)
+    try:
+        wrong = _target(snmpd.address, Credentials("2c", community="not-the-community"), "wrong")
+        dead = _target(silent.address, _creds("v2c"), "dead")
+        coll, _ = _collector(wrong, dead, timeout=5)
+
+        async def run():
+            return await asyncio.gather(*(coll.poll(d) for d in coll.devices))
+
+        results = asyncio.run(run())
+        reach = [next(r for r in res.batch.readings if r.sensor_id == "snmp:reachability")
+                 for res in results]
+        assert reach[0].reason.startswith("auth_failed") and "community" in reach[0].reason
+        assert reach[1].reason.startswith("unreachable")  # silent to v2c and to v3 discovery
+        assert silent.requests >= 2  # the v2c request and the discovery probe
+    finally:
+        silent.stop()

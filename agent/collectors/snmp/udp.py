@@ -100,7 +100,8 @@ class UdpClient:
         elif sock is not None:
             sock.close()
 
-    async def exchange(self, message: bytes, accept: Callable[[bytes], T | None]) -> T:
+    async def exchange(self, message: bytes, accept: Callable[[bytes], T | None],
+                       timeout_seconds: float | None = None, retries: int | None = None) -> T:
         """Send message (again on each retry) until accept() returns an answer.
 
         accept returns None for a datagram that is not the answer, raises BerError for garbage
@@ -109,14 +110,16 @@ class UdpClient:
         """
         endpoint, lock = await self._open()
         loop = asyncio.get_running_loop()
+        timeout = self.timeout_seconds if timeout_seconds is None else timeout_seconds
+        attempts = 1 + (self.retries if retries is None else retries)
         async with lock:
             endpoint.malformed = ""
             endpoint.accept = accept  # type: ignore[assignment]
             try:
-                for _attempt in range(self.retries + 1):  # bounded
+                for _attempt in range(attempts):  # bounded
                     waiter: asyncio.Future[object] = loop.create_future()
                     endpoint.waiter = waiter
-                    timer = loop.call_later(self.timeout_seconds, _expire, waiter)
+                    timer = loop.call_later(timeout, _expire, waiter)
                     try:
                         if endpoint.transport is None:
                             raise SnmpError("unreachable", f"socket to {self.where} closed")
@@ -132,7 +135,7 @@ class UdpClient:
         if endpoint.malformed:
             raise SnmpError("bad", endpoint.malformed)
         raise SnmpError("unreachable", f"no SNMP response from {self.where} within "
-                        f"{self.timeout_seconds:g}s x {self.retries + 1}")
+                        f"{timeout:g}s x {attempts}")
 
 
 def _expire(waiter: asyncio.Future[object]) -> None:

@@ -115,6 +115,26 @@ def decode_scoped_pdu(raw: bytes) -> ber.Pdu:
     return ber.decode_pdu(raw, p, stop)
 
 
+async def discover_engine(udp: UdpClient, msg_id: int, timeout_seconds: float | None = None,
+                          retries: int | None = None) -> Incoming:
+    """Engine discovery (RFC 3414 4): an empty unauthenticated request; the report names the
+    agent's engine. Any SNMPv3 agent answers it, whatever users and communities it has."""
+    pdu = ber.encode_pdu(ber.GET, msg_id, [])
+    message, _ = encode_message(msg_id, _FLAG_REPORTABLE, b"", 0, 0, b"", 0, b"",
+                                encode_scoped_pdu(b"", pdu))
+
+    def accept(data: bytes) -> Incoming | None:
+        msg = decode_message(data)
+        if msg.msg_id != msg_id:
+            return None
+        if not 1 <= len(msg.engine_id) <= 32:
+            raise BerError(f"discovery answer names an engine ID of {len(msg.engine_id)} "
+                           "bytes (1-32 allowed)")
+        return msg
+
+    return await udp.exchange(message, accept, timeout_seconds, retries)
+
+
 class V3Backend:
     """One v3 agent: engine discovery, time window, HMAC on every message, privacy."""
 
@@ -152,21 +172,7 @@ class V3Backend:
 
     async def _discover(self) -> None:
         """RFC 3414 4: an empty unauthenticated request; the report names the engine."""
-        msg_id = self._msg_id()
-        pdu = ber.encode_pdu(ber.GET, msg_id, [])
-        message, _ = encode_message(msg_id, _FLAG_REPORTABLE, b"", 0, 0, b"", 0, b"",
-                                    encode_scoped_pdu(b"", pdu))
-
-        def accept(data: bytes) -> Incoming | None:
-            msg = decode_message(data)
-            if msg.msg_id != msg_id:
-                return None
-            if not 1 <= len(msg.engine_id) <= 32:
-                raise BerError(f"discovery answer names an engine ID of {len(msg.engine_id)} "
-                               "bytes (1-32 allowed)")
-            return msg
-
-        msg = await self._udp.exchange(message, accept)
+        msg = await discover_engine(self._udp, self._msg_id())
         crypto = self._crypto
         assert crypto is not None
         pinned = self._pinned_engine_id

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from agent.collectors.snmp import ber
+from agent.collectors.snmp import ber, usm
 from agent.collectors.snmp.session import SnmpError, Varbinds
 from agent.collectors.snmp.udp import UdpClient
 
@@ -38,12 +38,30 @@ class V2cBackend:
                 raise ber.BerError(f"version {version} or another community")
             return pdu if pdu.request_id == request_id else None
 
-        pdu = await self._udp.exchange(message, accept)
+        try:
+            pdu = await self._udp.exchange(message, accept)
+        except SnmpError as exc:
+            if exc.kind == "unreachable" and await self._answers_v3():
+                raise SnmpError("auth_failed", f"{self._udp.where} answers SNMP (its SNMPv3 "
+                                "engine discovery replied) but not this community: a wrong "
+                                "community, or this poller's address is not allowed") from None
+            raise
         if pdu.tag != ber.RESPONSE:
             raise SnmpError("bad", f"answer is PDU type 0x{pdu.tag:02x}, not a response")
         if pdu.error_status:
             raise SnmpError("bad", pdu.error_text())
         return pdu.varbinds
+
+    async def _answers_v3(self) -> bool:
+        """Silence to a v2c request may be a wrong community: an agent that is up still
+        answers an unauthenticated SNMPv3 discovery, whatever its communities."""
+        self._next_id = self._next_id % (2**31 - 1) + 1
+        try:
+            await usm.discover_engine(self._udp, self._next_id,
+                                      min(self._udp.timeout_seconds, 1.0), 0)
+        except SnmpError:
+            return False
+        return True
 
     async def get(self, oids: list[str]) -> Varbinds:
         return await self._request(ber.GET, oids, 0, 0)
