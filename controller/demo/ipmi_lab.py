@@ -47,7 +47,7 @@ class IpmiSim:
     """ipmi_sim with sensors read from files, chassis power through a script, a console."""
 
     def __init__(self, workdir: Path, name: str = "bmc1", serial: str = "SN0001") -> None:
-        self.dir = workdir / name
+        self.dir = (workdir / name).resolve()  # ipmi_sim runs with cwd=self.dir
         self.dir.mkdir(parents=True)
         self.name = name
         self.port = free_port(socket.SOCK_DGRAM)

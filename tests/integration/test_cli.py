@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import subprocess
+
 import pytest
 
 from controller.cli import build_parser
-from tests.helpers import cli, free_port
+from tests.helpers import cli, env, free_port, hotspare_cmd
 
 pytestmark = pytest.mark.integration
 
@@ -78,3 +80,15 @@ def test_cli_demo_without_tty_prints_summary_and_stops(tmp_path):
     assert "assets" in proc.stdout and "server" in proc.stdout
     assert "[demo] stopped" in proc.stdout
     assert (tmp_path / "demo" / "hotspare.sqlite").exists()
+
+
+def test_cli_demo_labs_start_from_a_relative_data_dir(tmp_path):
+    """`make demo` runs with ./hotspare-data: the simulated BMCs must start from there too."""
+    proc = subprocess.run(
+        hotspare_cmd("demo", "--data-dir", "rel-data", "--port", str(free_port()),
+                     "--duration", "20"),
+        capture_output=True, text=True, timeout=120, env=env(), cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "ipmi_lab: not started" not in proc.stdout, proc.stdout
+    assert "rack1-server1" in proc.stdout and "rack1-server2" in proc.stdout, proc.stdout
+    assert (tmp_path / "rel-data" / "hotspare.sqlite").exists()
