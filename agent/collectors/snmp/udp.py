@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import random
 import socket
 from collections.abc import Callable
 from typing import Generic, TypeVar
@@ -64,6 +65,12 @@ class UdpClient:
         self._sock: socket.socket | None = None  # ours, so it can be closed after its loop
         self._loop: asyncio.AbstractEventLoop | None = None
         self._lock: asyncio.Lock | None = None
+        self._next_id = random.randrange(1, 2**30)
+
+    def next_id(self) -> int:
+        """The next request id / msgID for this device (31-bit, never 0)."""
+        self._next_id = self._next_id % (2**31 - 1) + 1
+        return self._next_id
 
     @property
     def where(self) -> str:

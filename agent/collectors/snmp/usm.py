@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hmac
-import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -150,14 +149,9 @@ class V3Backend:
         self._boots = 0
         self._time_s = 0
         self._time_at = 0.0  # monotonic seconds when _time_s was learnt (S9: no wall clock)
-        self._next_id = random.randrange(1, 2**30)
 
     def close(self) -> None:
         self._udp.close()
-
-    def _msg_id(self) -> int:
-        self._next_id = self._next_id % (2**31 - 1) + 1
-        return self._next_id
 
     def _engine_time(self) -> int:
         return min(2**31 - 1, self._time_s + int(time.monotonic() - self._time_at))
@@ -172,7 +166,7 @@ class V3Backend:
 
     async def _discover(self) -> None:
         """RFC 3414 4: an empty unauthenticated request; the report names the engine."""
-        msg = await discover_engine(self._udp, self._msg_id())
+        msg = await discover_engine(self._udp, self._udp.next_id())
         crypto = self._crypto
         assert crypto is not None
         pinned = self._pinned_engine_id
@@ -192,7 +186,7 @@ class V3Backend:
                     ) -> tuple[Incoming, ber.Pdu]:
         engine_id, keys = self._engine_id, self._keys
         assert engine_id is not None and keys is not None
-        msg_id = self._msg_id()
+        msg_id = self._udp.next_id()
         try:
             scoped = encode_scoped_pdu(engine_id, ber.encode_pdu(tag, msg_id, oids, a, b))
         except BerError as exc:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import random
-
 from agent.collectors.snmp import ber, usm
 from agent.collectors.snmp.session import SnmpError, Varbinds
 from agent.collectors.snmp.udp import UdpClient
@@ -18,14 +16,12 @@ class V2cBackend:
                  retries: int) -> None:
         self._udp = UdpClient(host, port, timeout_seconds, retries)
         self._community = community.encode()
-        self._next_id = random.randrange(1, 2**30)
 
     def close(self) -> None:
         self._udp.close()
 
     async def _request(self, tag: int, oids: list[str], a: int, b: int) -> Varbinds:
-        self._next_id = self._next_id % (2**31 - 1) + 1
-        request_id = self._next_id
+        request_id = self._udp.next_id()
         try:
             message = ber.encode_community_message(
                 _VERSION_2C, self._community, ber.encode_pdu(tag, request_id, oids, a, b))
@@ -55,9 +51,8 @@ class V2cBackend:
     async def _answers_v3(self) -> bool:
         """Silence to a v2c request may be a wrong community: an agent that is up still
         answers an unauthenticated SNMPv3 discovery, whatever its communities."""
-        self._next_id = self._next_id % (2**31 - 1) + 1
         try:
-            await usm.discover_engine(self._udp, self._next_id,
+            await usm.discover_engine(self._udp, self._udp.next_id(),
                                       min(self._udp.timeout_seconds, 1.0), 0)
         except SnmpError:
             return False
