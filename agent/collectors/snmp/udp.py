@@ -83,7 +83,11 @@ class UdpClient:
             self.close()
             sock = None
             try:
-                info = await loop.getaddrinfo(*self.address, type=socket.SOCK_DGRAM)
+                try:  # an IP literal resolves at once; only names go to the resolver thread
+                    info = socket.getaddrinfo(*self.address, type=socket.SOCK_DGRAM,
+                                              flags=socket.AI_NUMERICHOST)
+                except socket.gaierror:
+                    info = await loop.getaddrinfo(*self.address, type=socket.SOCK_DGRAM)
                 family, _, _, _, address = info[0]
                 sock = socket.socket(family, socket.SOCK_DGRAM)
                 sock.setblocking(False)
