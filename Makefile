@@ -12,10 +12,10 @@ APT_COMMANDS := snmpd snmpget ipmi_sim ipmitool ipmi-sensors smartctl
 
 demo: system-deps $(VENV)/.installed $(SNMPSIM_VENV)/.installed
 	HOTSPARE_SNMPSIM=$(abspath $(SNMPSIM_VENV))/bin/snmpsim-command-responder \
-		$(PY) -m controller.cli demo
+		$(PY) -m hotspare demo
 
 test: system-deps $(VENV)/.installed $(SNMPSIM_VENV)/.installed
-	$(VENV)/bin/ruff check agent controller tui tests bench scripts
+	$(VENV)/bin/ruff check hotspare agent controller tui tests bench scripts
 	$(VENV)/bin/mypy
 	HOTSPARE_SNMPSIM=$(abspath $(SNMPSIM_VENV))/bin/snmpsim-command-responder \
 		$(PY) -m pytest -p no:cacheprovider

@@ -1,3 +1,5 @@
 """HotSpare agent: collectors, scheduler and the stream to the controller."""
 
-__version__ = "0.1.0"
+from hotspare import __version__
+
+__all__ = ["__version__"]

@@ -2,6 +2,6 @@
 
 import sys
 
-from controller.cli import main
+from hotspare.cli import main
 
 sys.exit(main(["agent", "run", *sys.argv[1:]]))

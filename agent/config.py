@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from agent import model
 from agent.collectors import REGISTRY, module_for
-from agent.tomlconf import ConfigError, Located, Section, load, parse_address
+from hotspare import model
+from hotspare.tomlconf import ConfigError, Located, Section, load, parse_address
 
 DEFAULT_CONTROLLER = "127.0.0.1:50051"
 

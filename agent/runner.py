@@ -9,11 +9,11 @@ import logging
 import signal
 import time
 
-from agent import model
 from agent.collectors import Collector, CollectorContext, CommandHandler, module_for
 from agent.config import AgentConfig
 from agent.scheduler import Scheduler
 from agent.stream import AgentStream
+from hotspare import model
 
 log = logging.getLogger("hotspare.agent")
 SHUTDOWN_STACK_DUMP_SECONDS = 6.0

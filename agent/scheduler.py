@@ -8,8 +8,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from agent import model
 from agent.collectors import Collector
+from hotspare import model
 
 log = logging.getLogger("hotspare.agent.scheduler")
 

@@ -13,14 +13,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import grpc
-from hotspare.v1 import agent_pb2, agent_pb2_grpc
 
-from agent import __version__, convert, model
+from agent import __version__
 from agent.config import StreamConfig
+from hotspare import convert, model
+from hotspare.v1 import agent_pb2, agent_pb2_grpc
 
 log = logging.getLogger("hotspare.agent.stream")
 
-REJECTED_SEQ_KEY = "hotspare-rejected-seq"
 
 CommandCallback = Callable[[model.Command], Awaitable[model.CommandResult]]
 
@@ -192,7 +192,7 @@ class AgentStream:
     def _drop_rejected(self, exc: grpc.aio.AioRpcError) -> None:
         metadata = exc.trailing_metadata() or ()
         for key, value in metadata:
-            if key == REJECTED_SEQ_KEY:
+            if key == convert.REJECTED_SEQ_KEY:
                 seq = int(value)
                 before = len(self._pending)
                 self._pending = collections.deque(b for b in self._pending if b.seq != seq)

@@ -37,6 +37,7 @@ def _batch_bytes(agent_id: str, epoch: int, seq: int, readings: int, t0: int) ->
 def _agent_process(address: str, agent_id: str, batch_size: int, seconds: float, window: int,
                    results: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
     import grpc
+
     from hotspare.v1 import agent_pb2, agent_pb2_grpc
 
     epoch = os.getpid()
@@ -101,7 +102,7 @@ def end_to_end(agents: int, batch_size: int, seconds: float, window: int,
         if config_text is not None:
             (Path(tmp) / "controller.toml").write_text(config_text)
             extra = ["--config", str(Path(tmp) / "controller.toml")]
-        proc = subprocess.Popen([sys.executable, "-m", "controller.cli", "--log-level", "warning",
+        proc = subprocess.Popen([sys.executable, "-m", "hotspare", "--log-level", "warning",
                                  "controller", "run", "--listen", address, "--data-dir", tmp,
                                  *extra],
                                 env=env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)

@@ -12,11 +12,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from agent import model
 from agent.collectors import CollectorContext
 from agent.collectors.snmp.collector import SnmpCollector, SnmpConfig, Target
 from agent.collectors.snmp.opener import Opener
 from agent.collectors.snmp.session import Credentials
+from hotspare import model
 from tests.snmp_lab import COMMUNITY, V3, Snmpd
 
 V3_USER, V3_AUTH, V3_AUTH_KEY, V3_PRIV, V3_PRIV_KEY = V3["sha256-aes"]

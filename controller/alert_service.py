@@ -7,13 +7,13 @@ import secrets
 import time
 
 import grpc
-from hotspare.v1 import alerts_pb2, alerts_pb2_grpc
 
-from agent import convert
-from agent.threads import SerialWorker
 from controller.alerting import Alerting
-from controller.maintenance import Silence, validate_window
 from controller.store import Store
+from hotspare import convert
+from hotspare.maintenance import Silence, validate_window
+from hotspare.threads import SerialWorker
+from hotspare.v1 import alerts_pb2, alerts_pb2_grpc
 
 
 def _now_ms() -> int:
@@ -34,7 +34,7 @@ class AlertService(alerts_pb2_grpc.AlertServiceServicer):
             await context.abort(grpc.StatusCode.INVALID_ARGUMENT,
                                 "state must be pending, firing or resolved")
         alerts = await self._read.run(self._reader.list_alerts, request.state, request.level)
-        return alerts_pb2.ListAlertsResponse(alerts=[convert.alert_to_pb(a) for a in alerts])
+        return alerts_pb2.ListAlertsResponse(alerts=[convert.alert_to_pb(a.view()) for a in alerts])
 
     async def GetAlert(self, request, context):  # type: ignore[no-untyped-def]
         alert = await self._read.run(self._reader.alert, request.alert_id)
@@ -42,7 +42,7 @@ class AlertService(alerts_pb2_grpc.AlertServiceServicer):
             await context.abort(grpc.StatusCode.NOT_FOUND, f"no alert {request.alert_id!r}")
         assert alert is not None
         history = await self._read.run(self._reader.alert_history, request.alert_id)
-        out = alerts_pb2.AlertDetail(alert=convert.alert_to_pb(alert))
+        out = alerts_pb2.AlertDetail(alert=convert.alert_to_pb(alert.view()))
         for t, state, value, detail in history:
             item = out.history.add(time_unix_ms=t, state=state, detail=detail)
             if value is not None:
@@ -57,7 +57,7 @@ class AlertService(alerts_pb2_grpc.AlertServiceServicer):
         if alert is None:
             await context.abort(grpc.StatusCode.NOT_FOUND, f"no alert {request.alert_id!r}")
         assert alert is not None
-        return convert.alert_to_pb(alert)
+        return convert.alert_to_pb(alert.view())
 
     async def AddSilence(self, request, context):  # type: ignore[no-untyped-def]
         silence = convert.silence_from_pb(request)

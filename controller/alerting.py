@@ -12,14 +12,14 @@ import urllib.request
 from collections.abc import Callable
 from typing import TypeVar
 
-from agent import model
-from agent.threads import SerialWorker, run_blocking
 from controller import fleet
 from controller.alerts import FLAP_WINDOW_MS, Alert, AlertEngine, Changes, Transition
 from controller.config import AlertsConfig
-from controller.maintenance import held
 from controller.rules import default_rules, merge_rules
 from controller.store import Store
+from hotspare import model
+from hotspare.maintenance import held
+from hotspare.threads import SerialWorker, run_blocking
 
 log = logging.getLogger("hotspare.controller.alerts")
 T = TypeVar("T")

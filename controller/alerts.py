@@ -7,8 +7,8 @@ import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from agent import model
 from controller.rules import Rule, RuleIndex, bad, good, threshold_source
+from hotspare import model
 
 FLAP_WINDOW_MS = 600_000  # a re-fire within 10 minutes of resolving reopens the same alert
 FLAP_LIMIT = 2  # a second re-fire within the window: flapping
@@ -46,6 +46,15 @@ class Alert:
     notified: str = ""  # the last state notified: "", firing, resolved
     held_reason: str = ""  # why the last notification is waiting
     updated_ms: int = 0
+
+    def view(self) -> model.AlertView:
+        """The alert as clients see it (engine bookkeeping left out)."""
+        return model.AlertView(
+            self.alert_id, self.rule, self.level, self.asset_id, self.sensor_id, self.state,
+            self.started_ms, self.summary, self.threshold, self.threshold_source, self.fired_ms,
+            self.resolved_ms, self.last_value, self.last_reading_ms, self.reason, self.no_data,
+            self.acked_by, self.acked_ms, self.ack_comment, self.flapping, self.children,
+            self.folded_into, self.held_reason)
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 
-from agent import model
+from hotspare import model
 
 
 class CommandError(Exception):

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from agent import model
-from agent.tomlconf import ConfigError, Section, load, parse_address
-from controller.maintenance import Matcher, Window, validate_window
 from controller.rules import Rule
+from hotspare import model
+from hotspare.maintenance import Matcher, Window, validate_window
+from hotspare.tomlconf import ConfigError, Section, load, parse_address
 
 DEFAULT_LISTEN = "127.0.0.1:50051"
 DEFAULT_DATA_DIR = "hotspare-data"

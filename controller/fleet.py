@@ -6,8 +6,8 @@ import contextlib
 import dataclasses
 from collections.abc import Iterable, Sequence
 
-from agent import model
 from controller.store import AgentRow
+from hotspare import model
 
 LIVENESS_INTERVALS = 3  # an agent silent for 3 intervals is down
 _HEADLINE_KINDS = (model.ReadingKind.CPU, model.ReadingKind.MEMORY)

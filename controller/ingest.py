@@ -9,11 +9,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from hotspare.v1 import agent_pb2
-
-from agent import convert
-from agent.threads import SerialWorker
 from controller.store import Evaluate, IngestItem, IngestResult, Store
+from hotspare import convert
+from hotspare.threads import SerialWorker
+from hotspare.v1 import agent_pb2
 
 log = logging.getLogger("hotspare.controller.ingest")
 

@@ -6,12 +6,12 @@ import secrets
 import time
 
 import grpc
-from hotspare.v1 import control_pb2, control_pb2_grpc
 
-from agent import convert, model
-from agent.threads import SerialWorker
 from controller.commands import CommandError, CommandRouter
 from controller.store import Store
+from hotspare import convert, model
+from hotspare.threads import SerialWorker
+from hotspare.v1 import control_pb2, control_pb2_grpc
 
 DEFAULT_TIMEOUT_SECONDS = 30.0
 

@@ -7,11 +7,11 @@ import dataclasses
 import time
 from collections.abc import Iterable
 
-from agent import model
-from agent.threads import SerialWorker
 from controller import fleet
 from controller.hub import FleetHub
 from controller.store import Store
+from hotspare import model
+from hotspare.threads import SerialWorker
 
 
 def _now_ms() -> int:

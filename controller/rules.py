@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from agent import model
+from hotspare import model
 
 K = model.ReadingKind
 S = model.Status

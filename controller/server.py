@@ -11,16 +11,7 @@ from pathlib import Path
 
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
-from hotspare.v1 import (
-    agent_pb2,
-    agent_pb2_grpc,
-    alerts_pb2_grpc,
-    control_pb2_grpc,
-    query_pb2_grpc,
-)
 
-from agent import convert
-from agent.threads import SerialWorker
 from controller.alert_service import AlertService
 from controller.alerting import Alerting
 from controller.commands import CommandRouter
@@ -31,6 +22,15 @@ from controller.power import ControlService
 from controller.queries import Queries
 from controller.service import AgentService, QueryService
 from controller.store import IngestResult, Store
+from hotspare import convert
+from hotspare.threads import SerialWorker
+from hotspare.v1 import (
+    agent_pb2,
+    agent_pb2_grpc,
+    alerts_pb2_grpc,
+    control_pb2_grpc,
+    query_pb2_grpc,
+)
 
 log = logging.getLogger("hotspare.controller")
 

@@ -8,13 +8,12 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 import grpc
-from hotspare.v1 import agent_pb2, agent_pb2_grpc, query_pb2, query_pb2_grpc
 
-from agent import convert, model
-from agent.stream import REJECTED_SEQ_KEY
 from controller.commands import CommandRouter
 from controller.ingest import BatchRejected, IngestWriter, Limits, validate
 from controller.queries import Queries
+from hotspare import convert, model
+from hotspare.v1 import agent_pb2, agent_pb2_grpc, query_pb2, query_pb2_grpc
 
 log = logging.getLogger("hotspare.controller.service")
 
@@ -67,7 +66,7 @@ class AgentService(agent_pb2_grpc.AgentServiceServicer):
             rejected = reader.result() if reader.done() else None
             if rejected is not None:
                 seq, reason = rejected
-                context.set_trailing_metadata(((REJECTED_SEQ_KEY, str(seq)),))
+                context.set_trailing_metadata(((convert.REJECTED_SEQ_KEY, str(seq)),))
                 await context.abort(grpc.StatusCode.INVALID_ARGUMENT, reason)
         finally:
             reader.cancel()

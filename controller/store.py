@@ -14,9 +14,9 @@ from typing import Any
 
 import sqlite_utils
 
-from agent import model
 from controller.alerts import Alert, Changes
-from controller.maintenance import Matcher, Silence, Window
+from hotspare import model
+from hotspare.maintenance import Matcher, Silence, Window
 
 Evaluate = Callable[[list[model.Reading], int], Changes]
 

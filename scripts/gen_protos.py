@@ -1,4 +1,4 @@
-"""Generate the committed Python code for proto/hotspare/v1 (the only writer of hotspare/)."""
+"""Generate the committed Python code for proto/hotspare/v1 (the only writer of hotspare/v1/)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ PROTO_DIR = ROOT / "proto"
 
 def generate(out_dir: Path) -> None:
     """Write *_pb2.py, *_pb2.pyi and *_pb2_grpc.py for every .proto under proto/."""
-    package_dir = out_dir / "hotspare"
+    package_dir = out_dir / "hotspare" / "v1"  # hotspare/ itself is hand-written shared code
     if package_dir.exists():
         shutil.rmtree(package_dir)
     files = sorted(str(p.relative_to(PROTO_DIR)) for p in PROTO_DIR.rglob("*.proto"))

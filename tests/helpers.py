@@ -49,7 +49,7 @@ def env() -> dict[str, str]:
 
 
 def hotspare_cmd(*args: str) -> list[str]:
-    return [sys.executable, "-m", "controller.cli", *args]
+    return [sys.executable, "-m", "hotspare", *args]
 
 
 def cli(*args: str, timeout: float = 30.0) -> subprocess.CompletedProcess[str]:

@@ -7,7 +7,7 @@ from typing import ClassVar
 from textual.app import App
 from textual.binding import Binding, BindingType
 
-from tui.client import DEFAULT_CONTROLLER, ControllerClient
+from hotspare.client import DEFAULT_CONTROLLER, ControllerClient
 from tui.screens.fleet import FleetScreen
 
 

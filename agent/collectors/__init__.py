@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Any, Protocol, runtime_checkable
 
-from agent import model
-from agent.tomlconf import Section
+from hotspare import model
+from hotspare.tomlconf import Section
 
 
 class CollectorError(Exception):

@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 
 import psutil
 
-from agent import model
 from agent.collectors import CollectorConfig, CollectorContext, parse_common
-from agent.threads import run_blocking
-from agent.tomlconf import Section
+from hotspare import model
+from hotspare.threads import run_blocking
+from hotspare.tomlconf import Section
 
 K = model.ReadingKind
 S = model.Status

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from agent import model
 from controller.demo.net import free_port
+from hotspare import model
 
 LAB_MODULES = ["controller.demo.snmp_lab", "controller.demo.ipmi_lab"]
 
@@ -69,7 +69,7 @@ def _spawn(args: list[str], log: Path) -> subprocess.Popen[bytes]:
     root = str(Path(__file__).resolve().parents[2])
     env["PYTHONPATH"] = root + os.pathsep + env.get("PYTHONPATH", "")
     with log.open("ab") as out:
-        return subprocess.Popen([sys.executable, "-m", "controller.cli", *args], stdout=out,
+        return subprocess.Popen([sys.executable, "-m", "hotspare", *args], stdout=out,
                                 stderr=subprocess.STDOUT, env=env, stdin=subprocess.DEVNULL)
 
 
@@ -107,7 +107,7 @@ def start(data_dir: Path, port: int, with_labs: bool = True) -> Demo:
 
 
 async def _summaries(address: str) -> list[model.AssetSummary]:
-    from tui.client import ControllerClient
+    from hotspare.client import ControllerClient
 
     async with ControllerClient(address, timeout_seconds=2) as client:
         return await client.list_assets()
@@ -115,8 +115,8 @@ async def _summaries(address: str) -> list[model.AssetSummary]:
 
 def print_summary(demo: Demo, duration_seconds: float, out: Any = sys.stdout) -> int:
     """Print a short text summary every few seconds; returns the number of assets last seen."""
-    from tui.client import ClientError
-    from tui.render import headline_text
+    from hotspare.client import ClientError
+    from hotspare.render import headline_text
 
     deadline = time.monotonic() + duration_seconds
     count = 0

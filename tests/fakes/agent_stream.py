@@ -7,6 +7,7 @@ import threading
 import time
 
 import grpc
+
 from hotspare.v1 import agent_pb2, agent_pb2_grpc, types_pb2
 
 

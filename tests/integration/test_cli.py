@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from controller.cli import build_parser
+from hotspare.cli import build_parser
 from tests.helpers import cli, env, free_port, hotspare_cmd
 
 pytestmark = pytest.mark.integration

@@ -9,11 +9,11 @@ import time
 
 import pytest
 
-from agent import model
 from agent.collectors import CollectorContext
 from agent.collectors.snmp.collector import SnmpCollector, SnmpConfig, Target
 from agent.collectors.snmp.opener import Opener
 from agent.collectors.snmp.session import Credentials, SnmpError
+from hotspare import model
 from tests.helpers import cli, cli_json, wait_for
 from tests.snmp_lab import (
     COMMUNITY,

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from agent import model
 from agent.collectors import CollectorContext
 from agent.collectors.snmp.collector import SnmpCollector, SnmpConfig, Target
 from agent.collectors.snmp.session import Credentials
+from hotspare import model
 from tests.helpers import ROOT, free_port
 
 pytestmark = pytest.mark.integration

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import grpc
 import pytest
-from hotspare.v1 import agent_pb2, agent_pb2_grpc, types_pb2
 
 from controller.store import Store
+from hotspare.v1 import agent_pb2, agent_pb2_grpc, types_pb2
 from tests.helpers import ControllerProc, cli_json, free_port, wait_for
 
 pytestmark = pytest.mark.integration

@@ -7,10 +7,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from agent import model
 from controller.alerts import FLAP_WINDOW_MS, AlertEngine
-from controller.maintenance import Matcher, Silence, Window, held
 from controller.rules import Rule, default_rules, merge_rules
+from hotspare import model
+from hotspare.maintenance import Matcher, Silence, Window, held
 
 K, S = model.ReadingKind, model.Status
 MIN = 60_000

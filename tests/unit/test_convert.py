@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from agent import convert, model
+from hotspare import convert, model
 
 
 def test_convert_reading_round_trip_with_and_without_value():

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from agent import model
 from controller import fleet
 from controller.store import AgentRow
+from hotspare import model
 
 NOW = 1_000_000_000
 

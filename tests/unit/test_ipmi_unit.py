@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from agent import model
 from agent.collectors.ipmi import readings as conv
 from agent.collectors.ipmi.collector import parse_config
 from agent.collectors.ipmi.transport import BmcInsecure, BmcSession, SensorSample, _map
-from agent.secrets import load_secret
-from agent.tomlconf import ConfigError, Located, Section
+from hotspare import model
+from hotspare.secrets import load_secret
+from hotspare.tomlconf import ConfigError, Located, Section
 
 
 def _session_with(**attrs):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 
-from agent import model
 from agent.collectors import CollectorContext
 from agent.collectors.local import (
     LocalConfig,
@@ -13,6 +12,7 @@ from agent.collectors.local import (
     threshold_status,
     throughput_bits_per_second,
 )
+from hotspare import model
 
 
 def test_local_threshold_status_defaults():

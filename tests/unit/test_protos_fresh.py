@@ -17,8 +17,8 @@ def test_protos_generated_code_is_fresh(tmp_path: Path) -> None:
     gen = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(gen)
     gen.generate(tmp_path)
-    fresh = {p.relative_to(tmp_path): p.read_bytes() for p in (tmp_path / "hotspare").rglob("*.py*")}
-    committed = {p.relative_to(ROOT): p.read_bytes() for p in (ROOT / "hotspare").rglob("*.py*")}
+    fresh = {p.relative_to(tmp_path): p.read_bytes() for p in (tmp_path / "hotspare" / "v1").rglob("*.py*")}
+    committed = {p.relative_to(ROOT): p.read_bytes() for p in (ROOT / "hotspare" / "v1").rglob("*.py*")}
     assert sorted(map(str, fresh)) == sorted(map(str, committed)), "files differ: run scripts/gen_protos.py"
     stale = [str(k) for k, v in fresh.items() if committed[k] != v]
     assert not stale, f"stale generated code, run scripts/gen_protos.py: {stale}"

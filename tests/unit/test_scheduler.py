@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
-from agent import model
 from agent.scheduler import Scheduler
+from hotspare import model
 
 
 class _Collector:

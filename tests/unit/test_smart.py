@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from agent import model
 from agent.collectors import CollectorContext
 from agent.collectors.smart.collector import SmartCollector, SmartConfig
 from agent.collectors.smart.parse import (
@@ -20,6 +19,7 @@ from agent.collectors.smart.parse import (
 )
 from agent.collectors.smart.runner import RunResult, SmartctlUnavailable
 from agent.collectors.smart.verdict import Verdict, assess
+from hotspare import model
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "smartctl"
 

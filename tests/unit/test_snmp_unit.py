@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from agent import model
 from agent.collectors.snmp import interpret
 from agent.collectors.snmp.collector import parse_config
 from agent.collectors.snmp.profiles import builtin_profiles, choose, parse_profile
-from agent.tomlconf import ConfigError, Located, Section
+from hotspare import model
+from hotspare.tomlconf import ConfigError, Located, Section
 
 S = model.Status
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from agent import model
 from controller.store import IngestItem, Store
+from hotspare import model
 
 
 def _batch(values, t0=1000, asset="a1"):

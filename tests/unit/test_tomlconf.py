@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from agent.config import load_config
-from agent.tomlconf import ConfigError, parse_address
 from controller.config import load_config as load_controller_config
+from hotspare.tomlconf import ConfigError, parse_address
 
 
 def _write(tmp_path: Path, text: str) -> Path:

@@ -14,10 +14,9 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from controller.alerts import Alert
-from controller.maintenance import Matcher
-from tui import render
-from tui.client import ClientError
+from hotspare import model, render
+from hotspare.client import ClientError
+from hotspare.maintenance import Matcher
 from tui.dialogs.prompt import PromptDialog
 
 if TYPE_CHECKING:
@@ -38,7 +37,7 @@ class AlertsScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.alerts: dict[str, Alert] = {}
+        self.alerts: dict[str, model.AlertView] = {}
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -88,7 +87,7 @@ class AlertsScreen(Screen[None]):
         if 0 <= cursor < table.row_count:
             table.move_cursor(row=cursor)
 
-    def selected(self) -> Alert | None:
+    def selected(self) -> model.AlertView | None:
         table = self.query_one(DataTable)
         if not table.row_count:
             return None

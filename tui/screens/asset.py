@@ -12,9 +12,8 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Sparkline, Static
 
-from agent import model
-from tui import render
-from tui.client import ClientError
+from hotspare import model, render
+from hotspare.client import ClientError
 
 if TYPE_CHECKING:
     from tui.app import HotSpareApp

@@ -13,9 +13,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 from textual.widgets.data_table import RowDoesNotExist
 
-from agent import model
-from tui import render
-from tui.client import ClientError
+from hotspare import model, render
+from hotspare.client import ClientError
 from tui.screens.alerts import level_text
 
 if TYPE_CHECKING:

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from agent import model
 from agent.collectors import CollectorConfig, CollectorContext, parse_common
 from agent.collectors.ipmi import readings as conv
 from agent.collectors.ipmi.transport import (
@@ -20,9 +19,10 @@ from agent.collectors.ipmi.transport import (
     BmcSession,
     SensorSample,
 )
-from agent.secrets import load_secret
-from agent.threads import SerialWorker
-from agent.tomlconf import ConfigError, Section, parse_address
+from hotspare import model
+from hotspare.secrets import load_secret
+from hotspare.threads import SerialWorker
+from hotspare.tomlconf import ConfigError, Section, parse_address
 
 log = logging.getLogger("hotspare.agent.ipmi")
 K, S = model.ReadingKind, model.Status

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from agent import model
 from agent.collectors.ipmi.transport import SensorSample
+from hotspare import model
 
 K = model.ReadingKind
 S = model.Status

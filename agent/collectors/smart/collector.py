@@ -6,7 +6,6 @@ import asyncio
 import logging
 from dataclasses import dataclass, field
 
-from agent import model
 from agent.collectors import CollectorConfig, CollectorContext, parse_common
 from agent.collectors.smart.parse import (
     WATCHED_ATA,
@@ -18,7 +17,8 @@ from agent.collectors.smart.parse import (
 )
 from agent.collectors.smart.runner import Runner, SmartctlUnavailable, run_smartctl
 from agent.collectors.smart.verdict import Assessment, Verdict, assess, defect_counters
-from agent.tomlconf import Section
+from hotspare import model
+from hotspare.tomlconf import Section
 
 log = logging.getLogger("hotspare.agent.smart")
 

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from agent import model
 from agent.collectors import CollectorConfig, CollectorContext, parse_common
 from agent.collectors.snmp import interpret
 from agent.collectors.snmp.opener import Opener
@@ -22,8 +21,9 @@ from agent.collectors.snmp.session import (
     Session,
     SnmpError,
 )
-from agent.secrets import load_secret
-from agent.tomlconf import ConfigError, Section, parse_address
+from hotspare import model
+from hotspare.secrets import load_secret
+from hotspare.tomlconf import ConfigError, Section, parse_address
 
 log = logging.getLogger("hotspare.agent.snmp")
 K, S = model.ReadingKind, model.Status

@@ -7,9 +7,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from agent import model
 from agent.collectors.snmp.profiles import ComponentSpec, ReadingSpec, TableSpec
 from agent.collectors.snmp.session import Value
+from hotspare import model
 
 S = model.Status
 _STATUS = {"ok": S.OK, "warning": S.WARNING, "critical": S.CRITICAL, "unknown": S.UNKNOWN}

@@ -8,8 +8,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from agent import model
-from agent.tomlconf import ConfigError, Located, Section
+from hotspare import model
+from hotspare.tomlconf import ConfigError, Located, Section
 
 EXPRS = {"column", "percent", "percent_free", "rate", "bandwidth", "entity_sensor", "state"}
 

@@ -6,7 +6,7 @@ import stat
 import tomllib
 from pathlib import Path
 
-from agent.tomlconf import ConfigError
+from hotspare.tomlconf import ConfigError
 
 
 def check_mode(path: Path) -> None:

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from hotspare import model
+from hotspare.maintenance import Matcher, Silence, Window
 from hotspare.v1 import agent_pb2, alerts_pb2, query_pb2, types_pb2
-
-from agent import model
-from controller.alerts import Alert
-from controller.maintenance import Matcher, Silence, Window
 
 _STATUS_TO_PB: dict[Any, Any] = {
     model.Status.OK: types_pb2.STATUS_OK,
@@ -38,6 +36,10 @@ _OUTCOME_TO_PB: dict[Any, Any] = {
     o: agent_pb2.CommandOutcome.Value("COMMAND_OUTCOME_" + o.name) for o in model.CommandOutcome
 }
 _OUTCOME_FROM_PB: dict[int, model.CommandOutcome] = {v: k for k, v in _OUTCOME_TO_PB.items()}
+
+
+# Trailing metadata key naming the batch the controller refused (so the agent drops exactly it).
+REJECTED_SEQ_KEY = "hotspare-rejected-seq"
 
 
 class ConversionError(ValueError):
@@ -368,7 +370,7 @@ _ALERT_PLAIN = ("alert_id", "rule", "level", "asset_id", "sensor_id", "state", "
                 "flapping", "children", "folded_into", "held_reason")
 
 
-def alert_to_pb(a: Alert) -> alerts_pb2.Alert:
+def alert_to_pb(a: model.AlertView) -> alerts_pb2.Alert:
     msg = alerts_pb2.Alert(**{k: getattr(a, k) for k in _ALERT_PLAIN},
                            **{pb: getattr(a, dom) for dom, pb in _ALERT_TIMES.items()})
     if a.last_value is not None:
@@ -376,11 +378,11 @@ def alert_to_pb(a: Alert) -> alerts_pb2.Alert:
     return msg
 
 
-def alert_from_pb(msg: alerts_pb2.Alert) -> Alert:
+def alert_from_pb(msg: alerts_pb2.Alert) -> model.AlertView:
     fields: dict[str, Any] = {k: getattr(msg, k) for k in _ALERT_PLAIN}
     fields.update({dom: getattr(msg, pb) for dom, pb in _ALERT_TIMES.items()})
     fields["last_value"] = msg.last_value if msg.HasField("last_value") else None
-    return Alert(**fields)
+    return model.AlertView(**fields)
 
 
 def matcher_to_pb(m: Matcher) -> alerts_pb2.Matcher:

@@ -25,12 +25,12 @@ def register(sub: Any) -> None:
 
 
 def cmd_probe(args: argparse.Namespace) -> int:
-    from agent import model
     from agent.collectors import CollectorContext
     from agent.collectors.ipmi.collector import BmcTarget, IpmiCollector, IpmiConfig
-    from agent.secrets import check_mode
-    from agent.tomlconf import ConfigError, parse_address
-    from tui.render import value_text
+    from hotspare import model
+    from hotspare.render import value_text
+    from hotspare.secrets import check_mode
+    from hotspare.tomlconf import ConfigError, parse_address
 
     try:
         host, port = parse_address(args.address, default_port=623)

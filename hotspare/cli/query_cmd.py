@@ -9,7 +9,7 @@ import json
 import sys
 from typing import Any
 
-from agent import model
+from hotspare import model
 
 
 def register(sub: Any) -> None:
@@ -71,21 +71,21 @@ def _table(rows: list[list[str]], headers: list[str]) -> str:
 
 
 async def _assets(address: str) -> list[model.AssetSummary]:
-    from tui.client import ControllerClient
+    from hotspare.client import ControllerClient
 
     async with ControllerClient(address) as client:
         return await client.list_assets()
 
 
 async def _detail(address: str, asset_id: str) -> model.AssetDetail:
-    from tui.client import ControllerClient
+    from hotspare.client import ControllerClient
 
     async with ControllerClient(address) as client:
         return await client.get_asset(asset_id)
 
 
 def cmd_assets(args: argparse.Namespace) -> int:
-    from tui.client import ClientError
+    from hotspare.client import ClientError
 
     try:
         summaries = asyncio.run(_assets(args.controller))
@@ -95,7 +95,7 @@ def cmd_assets(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps({"assets": [summary_json(s) for s in summaries]}, indent=2))
         return 0
-    from tui.render import age_text, headline_text
+    from hotspare.render import age_text, headline_text
 
     rows = [
         [s.asset.asset_id, s.asset.kind.value, s.worst_status.label,
@@ -107,7 +107,7 @@ def cmd_assets(args: argparse.Namespace) -> int:
 
 
 def cmd_readings(args: argparse.Namespace) -> int:
-    from tui.client import ClientError
+    from hotspare.client import ClientError
 
     try:
         detail = asyncio.run(_detail(args.controller, args.asset))
@@ -122,7 +122,7 @@ def cmd_readings(args: argparse.Namespace) -> int:
                           for e in detail.events]}
         print(json.dumps(doc, indent=2))
         return 0
-    from tui.render import age_text, value_text
+    from hotspare.render import age_text, value_text
 
     rows = [[r.sensor_id, r.kind.value, value_text(r), r.status.label,
              age_text(r.time_unix_ms), r.reason] for r in detail.latest]

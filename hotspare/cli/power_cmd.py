@@ -9,7 +9,7 @@ import json
 import sys
 from typing import Any
 
-from agent import model
+from hotspare import model
 
 
 def register(sub: Any) -> None:
@@ -36,7 +36,7 @@ def _confirmed(args: argparse.Namespace) -> bool:
 
 
 def cmd_power(args: argparse.Namespace) -> int:
-    from tui.client import ClientError, ControllerClient
+    from hotspare.client import ClientError, ControllerClient
 
     if args.action == "history":
         async def history() -> list[dict[str, Any]]:

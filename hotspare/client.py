@@ -9,6 +9,9 @@ from types import TracebackType
 from typing import Any
 
 import grpc
+
+from hotspare import convert, model
+from hotspare.maintenance import Matcher, Silence, Window
 from hotspare.v1 import (
     alerts_pb2,
     alerts_pb2_grpc,
@@ -17,10 +20,6 @@ from hotspare.v1 import (
     query_pb2,
     query_pb2_grpc,
 )
-
-from agent import convert, model
-from controller.alerts import Alert
-from controller.maintenance import Matcher, Silence, Window
 
 DEFAULT_CONTROLLER = "127.0.0.1:50051"
 
@@ -109,17 +108,17 @@ class ControllerClient:
         except grpc.aio.AioRpcError as exc:
             raise _error(self.address, exc) from None
 
-    async def list_alerts(self, state: str = "", level: int = 0) -> list[Alert]:
+    async def list_alerts(self, state: str = "", level: int = 0) -> list[model.AlertView]:
         resp = await self._call(self._alerts.ListAlerts,
                                 alerts_pb2.ListAlertsRequest(state=state, level=level))
         return [convert.alert_from_pb(a) for a in resp.alerts]
 
-    async def alert_detail(self, alert_id: str) -> tuple[Alert, list[tuple[int, str, str]]]:
+    async def alert_detail(self, alert_id: str) -> tuple[model.AlertView, list[tuple[int, str, str]]]:
         resp = await self._call(self._alerts.GetAlert, alerts_pb2.GetAlertRequest(alert_id=alert_id))
         history = [(h.time_unix_ms, h.state, h.detail) for h in resp.history]
         return convert.alert_from_pb(resp.alert), history
 
-    async def ack_alert(self, alert_id: str, who: str, comment: str) -> Alert:
+    async def ack_alert(self, alert_id: str, who: str, comment: str) -> model.AlertView:
         resp = await self._call(self._alerts.AckAlert, alerts_pb2.AckAlertRequest(
             alert_id=alert_id, who=who, comment=comment))
         return convert.alert_from_pb(resp)

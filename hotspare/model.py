@@ -229,6 +229,43 @@ class AssetDetail:
     events: tuple[Event, ...]
 
 
+class AlertState(enum.StrEnum):
+    """Where an alert episode is in its life (compares equal to its stored string)."""
+
+    PENDING = "pending"
+    FIRING = "firing"
+    RESOLVED = "resolved"
+
+
+@dataclass(frozen=True, slots=True)
+class AlertView:
+    """An alert as clients see it: exactly the fields that cross the wire."""
+
+    alert_id: str
+    rule: str
+    level: int
+    asset_id: str
+    sensor_id: str
+    state: str
+    started_ms: int
+    summary: str = ""
+    threshold: str = ""
+    threshold_source: str = ""
+    fired_ms: int = 0
+    resolved_ms: int = 0
+    last_value: float | None = None
+    last_reading_ms: int = 0
+    reason: str = ""
+    no_data: bool = False
+    acked_by: str = ""
+    acked_ms: int = 0
+    ack_comment: str = ""
+    flapping: bool = False
+    children: int = 0
+    folded_into: str = ""
+    held_reason: str = ""
+
+
 @dataclass(frozen=True, slots=True)
 class HistoryPoint:
     """One stored value of a sensor."""

@@ -6,7 +6,7 @@ import time
 
 from rich.text import Text
 
-from agent import model
+from hotspare import model
 
 STATUS_STYLE = {
     model.Status.OK: "bold green",

@@ -45,8 +45,8 @@ async def _probe(args: argparse.Namespace) -> tuple[list[Any], str]:
 
 def cmd_probe(args: argparse.Namespace) -> int:
     from agent.collectors.smart.collector import disk_component, disk_readings
-    from controller.cli.query_cmd import reading_json
-    from tui.render import value_text
+    from hotspare.cli.query_cmd import reading_json
+    from hotspare.render import value_text
 
     results, unavailable = asyncio.run(_probe(args))
     if unavailable:

@@ -8,19 +8,19 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from agent.tomlconf import ConfigError
+from hotspare.tomlconf import ConfigError
 
 # Each module has register(subparsers); its handlers take the parsed args and return an exit code.
 SUBCOMMAND_MODULES = [
-    "controller.cli.run_cmd",
-    "controller.cli.query_cmd",
-    "controller.cli.demo_cmd",
-    "controller.cli.tui_cmd",
-    "controller.cli.smart_cmd",
-    "controller.cli.alerts_cmd",
-    "controller.cli.power_cmd",
-    "controller.cli.ipmi_cmd",
-    "controller.cli.snmp_cmd",
+    "hotspare.cli.run_cmd",
+    "hotspare.cli.query_cmd",
+    "hotspare.cli.demo_cmd",
+    "hotspare.cli.tui_cmd",
+    "hotspare.cli.smart_cmd",
+    "hotspare.cli.alerts_cmd",
+    "hotspare.cli.power_cmd",
+    "hotspare.cli.ipmi_cmd",
+    "hotspare.cli.snmp_cmd",
 ]
 
 

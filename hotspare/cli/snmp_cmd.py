@@ -30,14 +30,14 @@ def register(sub: Any) -> None:
 
 
 def cmd_probe(args: argparse.Namespace) -> int:
-    from agent import model
     from agent.collectors import CollectorContext
     from agent.collectors.snmp.collector import SnmpCollector, SnmpConfig, Target
     from agent.collectors.snmp.profiles import builtin_profiles
     from agent.collectors.snmp.session import Credentials
-    from agent.secrets import load_secret
-    from agent.tomlconf import ConfigError, parse_address
-    from tui.render import value_text
+    from hotspare import model
+    from hotspare.render import value_text
+    from hotspare.secrets import load_secret
+    from hotspare.tomlconf import ConfigError, parse_address
 
     try:
         host, port = parse_address(args.address, default_port=161)

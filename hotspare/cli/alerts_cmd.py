@@ -13,7 +13,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
-from controller.maintenance import Matcher, Window
+from hotspare.maintenance import Matcher, Window
 
 T = TypeVar("T")
 LEVEL_NAMES = {1: "L1 severe", 2: "L2 partial", 3: "L3 minor"}
@@ -89,7 +89,7 @@ def register(sub: Any) -> None:
 
 
 def _run(address: str, fn: Callable[[Any], Awaitable[T]]) -> T | None:
-    from tui.client import ClientError, ControllerClient
+    from hotspare.client import ClientError, ControllerClient
 
     async def go() -> T:
         async with ControllerClient(address) as client:

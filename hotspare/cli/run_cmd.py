@@ -33,7 +33,7 @@ def run_agent(args: argparse.Namespace) -> int:
     config = load_config(args.config, args.controller) if args.config else default_config(
         args.controller)
     if args.controller:
-        from agent.tomlconf import ConfigError, parse_address
+        from hotspare.tomlconf import ConfigError, parse_address
 
         try:
             parse_address(args.controller)
