@@ -120,7 +120,7 @@ def end_to_end(agents: int, batch_size: int, seconds: float, window: int,
             total = sum(n for n, _ in outs)
             elapsed = max(e for _, e in outs)
             store = Store(Path(tmp) / "hotspare.sqlite")
-            stored = store.count_readings()
+            stored = store.fleet.count_readings()
             store.close()
         finally:
             proc.terminate()

@@ -9,10 +9,9 @@ import time
 import grpc
 
 from controller.alerting import Alerting
-from controller.store import Store
+from controller.store import Database
 from hotspare import convert
 from hotspare.maintenance import Silence, validate_window
-from hotspare.threads import SerialWorker
 from hotspare.v1 import alerts_pb2, alerts_pb2_grpc
 
 
@@ -23,25 +22,23 @@ def _now_ms() -> int:
 class AlertService(alerts_pb2_grpc.AlertServiceServicer):
     """Reads go through the read connection; changes go through the alerting writer thread."""
 
-    def __init__(self, alerting: Alerting, reader: Store, read_worker: SerialWorker) -> None:
+    def __init__(self, alerting: Alerting, db: Database) -> None:
         self._alerting = alerting
-        self._reader = reader
-        self._read = read_worker
-        self._write = alerting.worker
+        self._db = db
 
     async def ListAlerts(self, request, context):  # type: ignore[no-untyped-def]
         if request.state and request.state not in ("pending", "firing", "resolved"):
             await context.abort(grpc.StatusCode.INVALID_ARGUMENT,
                                 "state must be pending, firing or resolved")
-        alerts = await self._read.run(self._reader.list_alerts, request.state, request.level)
+        alerts = await self._db.alerts.list_alerts(request.state, request.level)
         return alerts_pb2.ListAlertsResponse(alerts=[convert.alert_to_pb(a.view()) for a in alerts])
 
     async def GetAlert(self, request, context):  # type: ignore[no-untyped-def]
-        alert = await self._read.run(self._reader.alert, request.alert_id)
+        alert = await self._db.alerts.alert(request.alert_id)
         if alert is None:
             await context.abort(grpc.StatusCode.NOT_FOUND, f"no alert {request.alert_id!r}")
         assert alert is not None
-        history = await self._read.run(self._reader.alert_history, request.alert_id)
+        history = await self._db.alerts.alert_history(request.alert_id)
         out = alerts_pb2.AlertDetail(alert=convert.alert_to_pb(alert.view()))
         for t, state, value, detail in history:
             item = out.history.add(time_unix_ms=t, state=state, detail=detail)
@@ -52,8 +49,7 @@ class AlertService(alerts_pb2_grpc.AlertServiceServicer):
     async def AckAlert(self, request, context):  # type: ignore[no-untyped-def]
         if not request.who.strip():
             await context.abort(grpc.StatusCode.INVALID_ARGUMENT, "who acknowledges is required")
-        alert = await self._write.run(self._alerting.acknowledge, request.alert_id, request.who,
-                                      request.comment)
+        alert = await self._alerting.acknowledge(request.alert_id, request.who, request.comment)
         if alert is None:
             await context.abort(grpc.StatusCode.NOT_FOUND, f"no alert {request.alert_id!r}")
         assert alert is not None
@@ -68,22 +64,21 @@ class AlertService(alerts_pb2_grpc.AlertServiceServicer):
             await context.abort(grpc.StatusCode.INVALID_ARGUMENT, "expiry must be in the future")
         silence = Silence(f"s-{secrets.token_hex(4)}", silence.matcher, silence.author,
                           silence.reason, now, silence.expires_ms)
-        await self._write.run(self._alerting.change_holds, self._alerting.store.add_silence,
-                              silence)
+        await self._alerting.change_holds(lambda store: store.alerts.add_silence(silence))
         return convert.silence_to_pb(silence)
 
     async def ListSilences(self, request, context):  # type: ignore[no-untyped-def]
-        items = await self._read.run(self._reader.silences, request.include_expired, _now_ms())
+        items = await self._db.alerts.silences(request.include_expired, _now_ms())
         return alerts_pb2.ListSilencesResponse(silences=[convert.silence_to_pb(s) for s in items])
 
     async def ExpireSilence(self, request, context):  # type: ignore[no-untyped-def]
-        ok = await self._write.run(self._alerting.change_holds,
-                                   self._alerting.store.expire_silence, request.silence_id,
-                                   _now_ms())
+        now = _now_ms()
+        ok = await self._alerting.change_holds(
+            lambda store: store.alerts.expire_silence(request.silence_id, now))
         if not ok:
             await context.abort(grpc.StatusCode.NOT_FOUND,
                                 f"no active silence {request.silence_id!r}")
-        items = await self._read.run(self._reader.silences, True, 0)
+        items = await self._db.alerts.silences(True, 0)
         match = next(s for s in items if s.silence_id == request.silence_id)
         return convert.silence_to_pb(match)
 
@@ -96,19 +91,19 @@ class AlertService(alerts_pb2_grpc.AlertServiceServicer):
         except (ValueError, KeyError) as exc:
             await context.abort(grpc.StatusCode.INVALID_ARGUMENT, f"bad window: {exc}")
         window = dataclasses.replace(window, window_id=f"m-{secrets.token_hex(4)}")
-        await self._write.run(self._alerting.change_holds, self._alerting.store.add_window, window)
+        await self._alerting.change_holds(lambda store: store.alerts.add_window(window))
         return convert.window_to_pb(window)
 
     async def ListMaintenance(self, request, context):  # type: ignore[no-untyped-def]
         windows = list(self._alerting.config.windows)
-        windows += await self._read.run(self._reader.windows)
+        windows += await self._db.alerts.windows()
         return alerts_pb2.ListMaintenanceResponse(windows=[convert.window_to_pb(w) for w in windows])
 
     async def RemoveMaintenance(self, request, context):  # type: ignore[no-untyped-def]
-        windows = await self._read.run(self._reader.windows)
+        windows = await self._db.alerts.windows()
         match = next((w for w in windows if w.window_id == request.window_id), None)
-        if match is None or not await self._write.run(
-                self._alerting.change_holds, self._alerting.store.remove_window, request.window_id):
+        if match is None or not await self._alerting.change_holds(
+                lambda store: store.alerts.remove_window(request.window_id)):
             await context.abort(grpc.StatusCode.NOT_FOUND,
                                 f"no maintenance window {request.window_id!r} (windows from the "
                                 "config file are changed there)")

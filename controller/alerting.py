@@ -16,10 +16,10 @@ from controller import fleet
 from controller.alerts import FLAP_WINDOW_MS, Alert, AlertEngine, Changes, Transition
 from controller.config import AlertsConfig
 from controller.rules import default_rules, merge_rules
-from controller.store import Store
+from controller.store import Database, Store
 from hotspare import model
 from hotspare.maintenance import held
-from hotspare.threads import SerialWorker, run_blocking
+from hotspare.threads import run_blocking
 
 log = logging.getLogger("hotspare.controller.alerts")
 T = TypeVar("T")
@@ -54,14 +54,17 @@ def post_json(url: str, payload: bytes, timeout: float = WEBHOOK_TIMEOUT_SECONDS
 
 
 class Alerting:
-    """Owns the engine (touched only on the database writer thread) and the delivery loop."""
+    """Owns the engine and the delivery loop.
 
-    def __init__(self, config: AlertsConfig, store: Store, worker: SerialWorker,
+    The engine is touched only inside units of work on the database's writer (`db.write`), so
+    ingest evaluation, ticks, acknowledgements and hold changes never interleave.
+    """
+
+    def __init__(self, config: AlertsConfig, db: Database,
                  on_change: Callable[[set[str]], None] | None = None,
                  poster: Callable[[str, bytes], None] = post_json) -> None:
         self.config = config
-        self.store = store
-        self.worker = worker
+        self.db = db
         self.on_change = on_change
         self.poster = poster
         builtins = default_rules() if config.builtin_rules else []
@@ -70,25 +73,31 @@ class Alerting:
         self._windows = list(config.windows)
         self._tasks: list[asyncio.Task[None]] = []
         self._last_heartbeat_ms = 0
-        store.outbox_targets = config.webhooks
+        self._agent_interval_s: dict[str, float] = {}  # asset -> its agent's interval
         self.delivered_total = 0
 
-    # ---- on the writer thread -------------------------------------------------------
-    def load(self) -> None:
-        self.engine.load(self.store.load_alerts(_now_ms() - FLAP_WINDOW_MS))
-        self._refresh()
+    # ---- inside units of work on the writer ---------------------------------------------
+    def load(self, store: Store) -> None:
+        store.alerts.outbox_targets = self.config.webhooks
+        self.engine.load(store.alerts.load_alerts(_now_ms() - FLAP_WINDOW_MS))
+        self._refresh(store)
 
-    def _refresh(self) -> None:
+    def _refresh(self, store: Store) -> None:
         now = _now_ms()
-        self._silences = self.store.silences(now_ms=now)
-        self._windows = list(self.config.windows) + self.store.windows()
+        self._silences = store.alerts.silences(now_ms=now)
+        self._windows = list(self.config.windows) + store.alerts.windows()
         parents: dict[str, str] = {}
-        hosts = {a.agent_id: a.host_asset_id for a in self.store.agents()}
-        for asset, agent_id in self.store.assets():
-            parent = asset.parent_id or hosts.get(agent_id, "")
+        agents = {a.agent_id: a for a in store.fleet.agents()}
+        intervals: dict[str, float] = {}
+        for asset, agent_id in store.fleet.assets():
+            agent = agents.get(agent_id)
+            parent = asset.parent_id or (agent.host_asset_id if agent else "")
             if parent and parent != asset.asset_id:
                 parents[asset.asset_id] = parent
+            if agent is not None:
+                intervals[asset.asset_id] = agent.interval_seconds
         self.engine.parents = parents
+        self._agent_interval_s = intervals
 
     def _hold(self, alert: Alert, now_ms: int) -> str:
         return held(alert.asset_id, alert.rule, alert.level, now_ms, self._silences, self._windows)
@@ -97,38 +106,45 @@ class Alerting:
         """The ingest hook: runs inside the ingest transaction."""
         return self.engine.process(readings, now_ms)
 
-    def _tick_sync(self) -> set[str]:
+    def _tick_sync(self, store: Store) -> set[str]:
         now = _now_ms()
-        self._refresh()
-        agents = {a.agent_id: a for a in self.store.agents()}
+        self._refresh(store)
+        agents = {a.agent_id: a for a in store.fleet.agents()}
         down: dict[str, str] = {}
-        for asset, agent_id in self.store.assets():
+        for asset, agent_id in store.fleet.assets():
             agent = agents.get(agent_id)
             if agent is not None and not fleet.agent_up(agent, now):
                 down[asset.asset_id] = f"agent {agent_id} is down (silent for " \
                                        f"{(now - agent.last_seen_ms) // 1000}s)"
-        changes = self.engine.tick(now, down)
+        changes = self.engine.tick(now, down, self._agent_interval_s.get)
         if changes:
-            self.store.save_alert_changes(changes)
+            store.alerts.save_alert_changes(changes)
         hb = self.config.heartbeat_seconds
         if hb and now - self._last_heartbeat_ms >= hb * 1000:
             slot = now - now % int(hb * 1000)
-            self.store.queue_notification(f"heartbeat-{slot}", {
+            store.alerts.queue_notification(f"heartbeat-{slot}", {
                 "id": f"heartbeat-{slot}", "kind": "heartbeat", "time_unix_ms": now,
                 "controller": self.config.controller_name, "count": 0, "alerts": []})
             self._last_heartbeat_ms = now
         return {a.asset_id for a in changes.alerts.values()}
 
-    def change_holds(self, fn: Callable[..., T], *args: object) -> T:
+    async def change_holds(self, fn: Callable[[Store], T]) -> T:
         """Add or end a silence or window, and take it into account before the next reading."""
-        result = fn(*args)
-        self._refresh()
-        return result
 
-    def acknowledge(self, alert_id: str, who: str, comment: str) -> Alert | None:
+        def unit(store: Store) -> T:
+            result = fn(store)
+            self._refresh(store)
+            return result
+
+        return await self.db.write(unit)
+
+    async def acknowledge(self, alert_id: str, who: str, comment: str) -> Alert | None:
         """Record an acknowledgement (who, when, comment) on an open or stored alert."""
+        return await self.db.write(lambda store: self._acknowledge(store, alert_id, who, comment))
+
+    def _acknowledge(self, store: Store, alert_id: str, who: str, comment: str) -> Alert | None:
         now = _now_ms()
-        alert = self.engine.acknowledge(alert_id, who, comment, now) or self.store.alert(alert_id)
+        alert = self.engine.acknowledge(alert_id, who, comment, now) or store.alerts.alert(alert_id)
         if alert is None:
             return None
         alert.acked_by, alert.acked_ms, alert.ack_comment = who, now, comment
@@ -137,7 +153,7 @@ class Alerting:
         changes.alerts[alert.alert_id] = alert
         changes.transitions.append(Transition(alert_id, now, "acknowledged", None,
                                               f"by {who}: {comment}"))
-        self.store.save_alert_changes(changes)
+        store.alerts.save_alert_changes(changes)
         return alert
 
     # ---- on the event loop ----------------------------------------------------------
@@ -153,7 +169,7 @@ class Alerting:
     async def _ticker(self) -> None:
         while True:
             try:
-                changed = await self.worker.run(self._tick_sync)
+                changed = await self.db.write(self._tick_sync)
                 if changed and self.on_change:
                     self.on_change(changed)
             except Exception as exc:  # a failed tick is logged and retried next time
@@ -170,19 +186,19 @@ class Alerting:
 
     async def deliver_due(self) -> int:
         """Send every due message once; failures are retried with exponential backoff."""
-        due = await self.worker.run(self.store.due_notifications, _now_ms())
+        due = await self.db.alerts.due_notifications(_now_ms())
         sent = 0
         for notification_id, target, payload, attempts in due:
             try:
                 await run_blocking(self.poster, target, payload.encode())
             except OSError as exc:
                 delay = min(BACKOFF_MAX_MS, 1000 * 2 ** min(attempts, 16))
-                await self.worker.run(self.store.mark_failed, notification_id, target,
-                                      _now_ms() + delay, str(exc))
+                await self.db.alerts.mark_failed(notification_id, target, _now_ms() + delay,
+                                                 str(exc))
                 if attempts == 0:
                     log.warning("webhook %s: %s (will retry)", redact_url(target), exc)
                 continue
-            await self.worker.run(self.store.mark_delivered, notification_id, target, _now_ms())
+            await self.db.alerts.mark_delivered(notification_id, target, _now_ms())
             sent += 1
             self.delivered_total += 1
             log.info("notified %s: %s", redact_url(target), json.loads(payload).get("kind", "?"))

@@ -7,12 +7,12 @@ import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from controller.freshness import own_interval_seconds, stale_after_ms
 from controller.rules import Rule, RuleIndex, bad, good, threshold_source
 from hotspare import model
 
 FLAP_WINDOW_MS = 600_000  # a re-fire within 10 minutes of resolving reopens the same alert
 FLAP_LIMIT = 2  # a second re-fire within the window: flapping
-STALE_FACTOR_MS = 3 * 60_000  # series silent this long with no own interval: "no data"
 UNREACHABLE_RULES = {"unreachable"}
 
 
@@ -46,6 +46,7 @@ class Alert:
     notified: str = ""  # the last state notified: "", firing, resolved
     held_reason: str = ""  # why the last notification is waiting
     updated_ms: int = 0
+    interval_seconds: float = 0.0  # the series' own poll interval (0: its agent's)
 
     def view(self) -> model.AlertView:
         """The alert as clients see it (engine bookkeeping left out)."""
@@ -163,6 +164,7 @@ class AlertEngine:
             alert.no_data = False
             alert.last_value = r.value
             alert.last_reading_ms = t
+            alert.interval_seconds = own_interval_seconds(r)
         if is_bad:
             self._bad(rule, r, key, alert, changes)
         elif alert is not None:
@@ -197,7 +199,7 @@ class AlertEngine:
                 level=rule.level, asset_id=r.asset_id, sensor_id=r.sensor_id, state="pending",
                 started_ms=t, summary=rule.summary or rule.name, threshold=rule.threshold_text(),
                 threshold_source=threshold_source(rule, r), last_value=r.value,
-                last_reading_ms=t, reason=reason,
+                last_reading_ms=t, reason=reason, interval_seconds=own_interval_seconds(r),
             )
             self.open[key] = alert
             self._transition(alert, "pending", t, r.value, reason, changes)
@@ -210,8 +212,12 @@ class AlertEngine:
 
     # ---- time ---------------------------------------------------------------------
     def tick(self, now_ms: int, down_assets: dict[str, str] | None = None,
-             own_interval_ms: Callable[[str, str], int] | None = None) -> Changes:
-        """Agent/device liveness, absent rules, staleness, flapping ends, held notifications."""
+             agent_interval_seconds: Callable[[str], float | None] | None = None) -> Changes:
+        """Agent/device liveness, absent rules, staleness, flapping ends, held notifications.
+
+        Staleness is the one freshness rule (controller.freshness): 3 of the series' own
+        intervals, or of its agent's (`agent_interval_seconds(asset_id)`) when longer.
+        """
         changes = Changes()
         for asset_id, why in (down_assets or {}).items():
             reading = model.Reading(asset_id, "agent", model.ReadingKind.REACHABILITY, None,
@@ -235,8 +241,8 @@ class AlertEngine:
                           (name, asset_id, sensor_id), self.open.get((name, asset_id, sensor_id)),
                           changes)
         for key, alert in list(self.open.items()):
-            stale_ms = own_interval_ms(alert.asset_id, alert.sensor_id) * 3 if own_interval_ms \
-                else STALE_FACTOR_MS
+            agent_s = agent_interval_seconds(alert.asset_id) if agent_interval_seconds else None
+            stale_ms = stale_after_ms(alert.interval_seconds, agent_s)
             if alert.state != "resolved" and key[2] != "agent" and not alert.no_data \
                     and now_ms - alert.last_reading_ms > stale_ms:
                 alert.no_data = True

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 from collections.abc import Iterable, Sequence
 
+from controller.freshness import STALE_INTERVALS, freshness
 from controller.store import AgentRow
 from hotspare import model
 
-LIVENESS_INTERVALS = 3  # an agent silent for 3 intervals is down
+LIVENESS_INTERVALS = STALE_INTERVALS  # an agent silent for 3 intervals is down
 _HEADLINE_KINDS = (model.ReadingKind.CPU, model.ReadingKind.MEMORY)
 
 
@@ -28,17 +28,11 @@ def effective_reading(
     if not up:
         who = agent.agent_id if agent else "no agent"
         return dataclasses.replace(r, status=model.Status.UNKNOWN, reason=f"agent {who} is down")
-    interval_s = agent.interval_seconds if agent else 10.0
-    stale_ms = LIVENESS_INTERVALS * max(interval_s, 1.0) * 1000
-    # Sensors polled slower than the agent's interval (SNMP, SMART) carry their own interval.
-    own = r.labels.get("interval_seconds") if r.labels else None
-    if own:
-        with contextlib.suppress(ValueError):
-            stale_ms = max(stale_ms, LIVENESS_INTERVALS * float(own) * 1000)
-    age_ms = now_ms - r.time_unix_ms
-    if age_ms > stale_ms:
+    # The one freshness rule: sensors polled slower than the agent (SNMP, SMART) carry their own.
+    fresh = freshness(r, agent.interval_seconds if agent else None, now_ms)
+    if not fresh.fresh:
         return dataclasses.replace(
-            r, status=model.Status.UNKNOWN, reason=f"stale: no data for {age_ms // 1000}s"
+            r, status=model.Status.UNKNOWN, reason=f"stale: no data for {fresh.age_ms // 1000}s"
         )
     return r
 

@@ -9,15 +9,16 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from controller.store import Evaluate, IngestItem, IngestResult, Store
+from controller.store import Database, IngestItem, IngestResult
+from controller.store.database import Evaluate
 from hotspare import convert
-from hotspare.threads import SerialWorker
+from hotspare.errors import HotSpareError
 from hotspare.v1 import agent_pb2
 
 log = logging.getLogger("hotspare.controller.ingest")
 
 
-class BatchRejected(Exception):
+class BatchRejected(HotSpareError):
     """A batch is invalid; the message says why."""
 
 
@@ -79,15 +80,13 @@ class IngestWriter:
 
     def __init__(
         self,
-        store: Store,
-        worker: SerialWorker,
+        db: Database,
         on_committed: Callable[[IngestResult], None] | None = None,
         max_items_per_commit: int = 256,
         evaluate: Evaluate | None = None,
     ) -> None:
-        self._store = store
+        self._db = db
         self._evaluate = evaluate
-        self._worker = worker
         self._on_committed = on_committed
         self._max = max_items_per_commit
         self._queue: asyncio.Queue[tuple[IngestItem, asyncio.Future[int]]] = asyncio.Queue()
@@ -117,9 +116,7 @@ class IngestWriter:
                 work.append(self._queue.get_nowait())
             started = time.monotonic()
             try:
-                result = await self._worker.run(
-                    self._store.ingest, [item for item, _ in work], self._evaluate
-                )
+                result = await self._db.fleet.ingest([item for item, _ in work], self._evaluate)
             except Exception as exc:
                 log.error("ingest of %d batches failed: %s", len(work), exc)
                 for _, fut in work:

@@ -7,10 +7,9 @@ import time
 
 import grpc
 
-from controller.commands import CommandError, CommandRouter
-from controller.store import Store
+from controller.commands import CommandError, Commands
+from controller.store import Database
 from hotspare import convert, model
-from hotspare.threads import SerialWorker
 from hotspare.v1 import control_pb2, control_pb2_grpc
 
 DEFAULT_TIMEOUT_SECONDS = 30.0
@@ -19,23 +18,23 @@ DEFAULT_TIMEOUT_SECONDS = 30.0
 class ControlService(control_pb2_grpc.ControlServiceServicer):
     """Thin servicer: every power action is journaled before it is sent, and its result after."""
 
-    def __init__(self, store: Store, worker: SerialWorker, reader: Store,
-                 read_worker: SerialWorker, router: CommandRouter) -> None:
-        self._store, self._worker = store, worker
-        self._reader, self._read = reader, read_worker
-        self._router = router
+    def __init__(self, db: Database, commands: Commands) -> None:
+        self._db = db
+        self._commands = commands
 
     async def Power(self, request, context):  # type: ignore[no-untyped-def]
         try:
             action = convert.power_action_from_pb(request.action)
         except convert.ConversionError as exc:
             await context.abort(grpc.StatusCode.INVALID_ARGUMENT, str(exc))
-        found = await self._read.run(self._reader.asset, request.asset_id)
+        found = await self._db.fleet.asset(request.asset_id)
         if found is None:
             await context.abort(grpc.StatusCode.NOT_FOUND, f"no asset {request.asset_id!r}")
         assert found is not None
         agent_id = found[1]
-        if not self._router.is_connected(agent_id):
+        repeated = bool(request.command_id) and (
+            await self._db.commands.command(request.command_id)) is not None
+        if not repeated and not self._commands.router.is_connected(agent_id):
             await context.abort(grpc.StatusCode.FAILED_PRECONDITION,
                                 f"asset {request.asset_id!r} is owned by agent {agent_id!r}, "
                                 "which is not connected")
@@ -44,25 +43,19 @@ class ControlService(control_pb2_grpc.ControlServiceServicer):
             command_id=request.command_id or f"pw-{secrets.token_hex(8)}",
             asset_id=request.asset_id, deadline_unix_ms=int((time.time() + timeout) * 1000),
             action="power", power_action=action, requested_by=request.requested_by or "unknown")
-        await self._worker.run(self._store.record_power_request, command.command_id,
-                               command.asset_id, agent_id, action.value, command.requested_by,
-                               int(time.time() * 1000))
         try:
-            result = await self._router.send(agent_id, command)
-        except CommandError as exc:
-            result = model.CommandResult(command.command_id, command.asset_id,
-                                         model.CommandOutcome.ERROR, str(exc),
-                                         finished_unix_ms=int(time.time() * 1000))
-        await self._worker.run(self._store.record_power_result, result)
+            result = await self._commands.run(command, "power", agent_id, timeout)
+        except CommandError as exc:  # the id was used before for another command
+            await context.abort(grpc.StatusCode.ALREADY_EXISTS, str(exc))
         return control_pb2.PowerResult(result=convert.command_result_to_pb(result),
                                        agent_id=agent_id)
 
     async def ListPowerActions(self, request, context):  # type: ignore[no-untyped-def]
-        rows = await self._read.run(self._reader.power_actions, request.asset_id,
-                                    request.limit or 100)
+        rows = await self._db.commands.commands("power", request.asset_id, request.limit or 100)
         return control_pb2.ListPowerActionsResponse(actions=[
             control_pb2.PowerActionRecord(
-                command_id=r["command_id"], asset_id=r["asset_id"], action=r["action"],
-                requested_by=r["requested_by"], requested_unix_ms=r["requested_ms"],
-                outcome=r["outcome"], message=r["message"], elapsed_seconds=r["elapsed_seconds"],
-                power_state=r["power_state"], agent_id=r["agent_id"]) for r in rows])
+                command_id=r.command_id, asset_id=r.asset_id, action=r.action,
+                requested_by=r.requested_by, requested_unix_ms=r.requested_ms,
+                outcome=r.outcome or "pending", message=r.message,
+                elapsed_seconds=r.elapsed_seconds, power_state=r.power_state,
+                agent_id=r.agent_id) for r in rows])

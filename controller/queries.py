@@ -9,9 +9,8 @@ from collections.abc import Iterable
 
 from controller import fleet
 from controller.hub import FleetHub
-from controller.store import Store
+from controller.store import Database, Store
 from hotspare import model
-from hotspare.threads import SerialWorker
 
 
 def _now_ms() -> int:
@@ -21,73 +20,73 @@ def _now_ms() -> int:
 class Queries:
     """Reads through its own connection and thread, so queries never wait on ingest commits."""
 
-    def __init__(self, store: Store, worker: SerialWorker, hub: FleetHub) -> None:
-        self._store = store
-        self._worker = worker
+    def __init__(self, db: Database, hub: FleetHub) -> None:
+        self._db = db
         self.hub = hub
         self._agent_up: dict[str, bool] = {}
 
-    def _summaries_sync(self, asset_ids: Iterable[str] | None) -> list[model.AssetSummary]:
-        assets = self._store.assets()
+    @staticmethod
+    def _summaries_sync(store: Store, asset_ids: Iterable[str] | None
+                        ) -> list[model.AssetSummary]:
+        assets = store.fleet.assets()
         if asset_ids is not None:
             wanted = set(asset_ids)
             assets = [a for a in assets if a[0].asset_id in wanted]
-            latest = self._store.latest_readings([a[0].asset_id for a in assets])
+            latest = store.fleet.latest_readings([a[0].asset_id for a in assets])
         else:
-            latest = self._store.latest_readings()
-        levels = self._store.worst_alert_levels()
+            latest = store.fleet.latest_readings()
+        levels = store.alerts.worst_alert_levels()
         return [dataclasses.replace(s, alert_level=levels.get(s.asset.asset_id, 0))
-                for s in fleet.summarize(assets, self._store.agents(), latest, _now_ms())]
+                for s in fleet.summarize(assets, store.fleet.agents(), latest, _now_ms())]
 
     async def summaries(self, asset_ids: Iterable[str] | None = None) -> list[model.AssetSummary]:
-        return await self._worker.run(self._summaries_sync, asset_ids)
+        return await self._db.read(lambda store: self._summaries_sync(store, asset_ids))
 
-    def _detail_sync(self, asset_id: str) -> model.AssetDetail | None:
-        found = self._store.asset(asset_id)
+    @staticmethod
+    def _detail_sync(store: Store, asset_id: str) -> model.AssetDetail | None:
+        found = store.fleet.asset(asset_id)
         if found is None:
             return None
         _, agent_id = found
-        agents = self._store.agents()
+        agents = store.fleet.agents()
         agent = next((a for a in agents if a.agent_id == agent_id), None)
         now = _now_ms()
         up = fleet.agent_up(agent, now)
-        latest = self._store.latest_readings([asset_id])
+        latest = store.fleet.latest_readings([asset_id])
         summary = fleet.summarize([found], agents, latest, now)[0]
         summary = dataclasses.replace(
-            summary, alert_level=self._store.worst_alert_levels().get(asset_id, 0))
+            summary, alert_level=store.alerts.worst_alert_levels().get(asset_id, 0))
         shown = tuple(fleet.effective_reading(r, agent, up, now) for r in latest)
         return model.AssetDetail(
             summary=summary,
             latest=shown,
-            components=tuple(self._store.components(asset_id)),
-            events=tuple(self._store.events(asset_id)),
+            components=tuple(store.fleet.components(asset_id)),
+            events=tuple(store.fleet.events(asset_id)),
         )
 
     async def detail(self, asset_id: str) -> model.AssetDetail | None:
-        return await self._worker.run(self._detail_sync, asset_id)
+        return await self._db.read(lambda store: self._detail_sync(store, asset_id))
 
     async def history(
         self, asset_id: str, sensor_id: str, from_ms: int, to_ms: int, max_points: int
     ) -> list[model.HistoryPoint]:
-        return await self._worker.run(
-            self._store.history, asset_id, sensor_id, from_ms, to_ms, max_points
-        )
+        return await self._db.fleet.history(asset_id, sensor_id, from_ms, to_ms, max_points)
 
-    def _liveness_changes_sync(self) -> set[str]:
+    def _liveness_changes_sync(self, store: Store) -> set[str]:
         now = _now_ms()
         changed_agents = set()
-        for agent in self._store.agents():
+        for agent in store.fleet.agents():
             up = fleet.agent_up(agent, now)
             if self._agent_up.get(agent.agent_id) != up:
                 changed_agents.add(agent.agent_id)
                 self._agent_up[agent.agent_id] = up
         if not changed_agents:
             return set()
-        return {a.asset_id for a, agent_id in self._store.assets() if agent_id in changed_agents}
+        return {a.asset_id for a, agent_id in store.fleet.assets() if agent_id in changed_agents}
 
     async def watch_liveness(self, period_seconds: float = 1.0) -> None:
         """Publish the assets of agents that went up or down (and so turned unknown)."""
         while True:
-            changed = await self._worker.run(self._liveness_changes_sync)
+            changed = await self._db.read(self._liveness_changes_sync)
             self.hub.publish(changed)
             await asyncio.sleep(period_seconds)

@@ -14,16 +14,15 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 
 from controller.alert_service import AlertService
 from controller.alerting import Alerting
-from controller.commands import CommandRouter
+from controller.commands import CommandRouter, Commands
 from controller.config import ControllerConfig
 from controller.hub import FleetHub
 from controller.ingest import IngestWriter, Limits
 from controller.power import ControlService
 from controller.queries import Queries
 from controller.service import AgentService, QueryService
-from controller.store import IngestResult, Store
+from controller.store import Database, IngestResult
 from hotspare import convert
-from hotspare.threads import SerialWorker
 from hotspare.v1 import (
     agent_pb2,
     agent_pb2_grpc,
@@ -40,20 +39,14 @@ class Controller:
 
     def __init__(self, config: ControllerConfig) -> None:
         self.config = config
-        self.db_worker = SerialWorker("db-write")
-        self.read_worker = SerialWorker("db-read")
-        self.store = self.db_worker.call(
-            Store, config.database_path, synchronous=config.synchronous
-        )
-        self.db_worker.call(self.store.migrate)
-        self.reader = self.read_worker.call(Store, config.database_path)
+        self.db = Database(config.database_path, synchronous=config.synchronous)
         self.hub = FleetHub()
         self.router = CommandRouter()
-        self.queries = Queries(self.reader, self.read_worker, self.hub)
-        self.alerting = Alerting(config.alerts, self.store, self.db_worker, self.hub.publish)
-        self.db_worker.call(self.alerting.load)
-        self.writer = IngestWriter(self.store, self.db_worker, self._committed,
-                                   evaluate=self.alerting.evaluate)
+        self.commands = Commands(self.db, self.router)
+        self.queries = Queries(self.db, self.hub)
+        self.alerting = Alerting(config.alerts, self.db, self.hub.publish)
+        self.db.write_at_start(self.alerting.load)
+        self.writer = IngestWriter(self.db, self._committed, evaluate=self.alerting.evaluate)
         self.server: grpc.aio.Server | None = None
         self.port = 0
         self._tasks: list[asyncio.Task[None]] = []
@@ -64,9 +57,9 @@ class Controller:
 
     async def _register(self, hello: agent_pb2.Hello) -> int:
         assets = [convert.asset_from_pb(a) for a in hello.assets if a.asset_id]
-        highest = await self.db_worker.run(
-            self.store.register_agent, hello.agent_id, hello.hostname, hello.version,
-            list(hello.collectors), hello.interval_seconds or 10.0, hello.stream_epoch, assets,
+        highest = await self.db.fleet.register_agent(
+            hello.agent_id, hello.hostname, hello.version, list(hello.collectors),
+            hello.interval_seconds or 10.0, hello.stream_epoch, assets,
         )
         self.hub.publish({a.asset_id for a in assets})
         return highest
@@ -86,10 +79,9 @@ class Controller:
         query_pb2_grpc.add_QueryServiceServicer_to_server(QueryService(self.queries), self.server)
         health_pb2_grpc.add_HealthServicer_to_server(self.health, self.server)
         alerts_pb2_grpc.add_AlertServiceServicer_to_server(
-            AlertService(self.alerting, self.reader, self.read_worker), self.server)
+            AlertService(self.alerting, self.db), self.server)
         control_pb2_grpc.add_ControlServiceServicer_to_server(
-            ControlService(self.store, self.db_worker, self.reader, self.read_worker,
-                           self.router), self.server)
+            ControlService(self.db, self.commands), self.server)
         self.port = self._bind(self.server)
         self.writer.start()
         self.alerting.start()
@@ -123,7 +115,7 @@ class Controller:
         while True:
             cutoff = int((time.time() - self.config.retention_days * 86400) * 1000)
             with contextlib.suppress(Exception):
-                await self.db_worker.run(self.store.prune_readings, cutoff)
+                await self.db.fleet.prune_readings(cutoff)
             await asyncio.sleep(3600)
 
     async def stop(self, grace_seconds: float = 5.0) -> None:
@@ -136,10 +128,7 @@ class Controller:
         await asyncio.gather(*self._tasks, return_exceptions=True)
         await self.alerting.stop()
         await self.writer.stop()
-        self.db_worker.call(self.store.close)
-        self.read_worker.call(self.reader.close)
-        self.db_worker.shutdown()
-        self.read_worker.shutdown()
+        self.db.close()
         log.info("controller stopped")
 
 

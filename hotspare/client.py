@@ -11,6 +11,7 @@ from typing import Any
 import grpc
 
 from hotspare import convert, model
+from hotspare.errors import HotSpareError
 from hotspare.maintenance import Matcher, Silence, Window
 from hotspare.v1 import (
     alerts_pb2,
@@ -38,7 +39,7 @@ def _channel(address: str) -> grpc.aio.Channel:
     return grpc.aio.secure_channel(address, creds)
 
 
-class ClientError(Exception):
+class ClientError(HotSpareError):
     """The controller could not answer; the message is one line for the user."""
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from hotspare import model
+from hotspare.errors import HotSpareError
 from hotspare.maintenance import Matcher, Silence, Window
 from hotspare.v1 import agent_pb2, alerts_pb2, query_pb2, types_pb2
 
@@ -42,7 +43,7 @@ _OUTCOME_FROM_PB: dict[int, model.CommandOutcome] = {v: k for k, v in _OUTCOME_T
 REJECTED_SEQ_KEY = "hotspare-rejected-seq"
 
 
-class ConversionError(ValueError):
+class ConversionError(HotSpareError, ValueError):
     """A wire message cannot be turned into a domain record."""
 
 

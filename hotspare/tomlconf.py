@@ -10,8 +10,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from hotspare.errors import HotSpareError
 
-class ConfigError(Exception):
+
+class ConfigError(HotSpareError):
     """A configuration file is wrong; the message says where and what."""
 
 

@@ -39,7 +39,7 @@ STOPPED = re.compile(
 def _stream_state(data_dir: Path, agent_id: str) -> dict[int, tuple[int, int]]:
     store = Store(data_dir / "hotspare.sqlite")
     try:
-        return store.stored_seqs(agent_id)
+        return store.fleet.stored_seqs(agent_id)
     finally:
         store.close()
 
@@ -47,7 +47,7 @@ def _stream_state(data_dir: Path, agent_id: str) -> dict[int, tuple[int, int]]:
 def _collector_readings(data_dir: Path, asset_id: str) -> int:
     store = Store(data_dir / "hotspare.sqlite")
     try:
-        return len(store.history(asset_id, "collector:local", 0, 2**62))
+        return len(store.fleet.history(asset_id, "collector:local", 0, 2**62))
     finally:
         store.close()
 
@@ -95,7 +95,7 @@ def test_stream_bounded_queue_drops_oldest_and_reports_count(tmp_path, start_age
         def dropped() -> int:
             store = Store(ctl.data_dir / "hotspare.sqlite")
             try:
-                return next((a.dropped_batches_total for a in store.agents()
+                return next((a.dropped_batches_total for a in store.fleet.agents()
                              if a.agent_id == "bounded"), 0)
             finally:
                 store.close()
@@ -149,13 +149,13 @@ def test_stream_resent_acknowledged_batch_is_stored_once(running_controller):
     assert err is None and acks[-1] == 1
     store = Store(data / "hotspare.sqlite")
     try:
-        before = store.count_readings()
+        before = store.fleet.count_readings()
         acks, err = _exchange(addr, [_hello("dedupe", 7),
                                      _batch("dedupe", 7, 1, value=99.0, time_ms=t + 5000)], 2)
         assert err is None and acks == [1, 1]
-        assert store.count_readings() == before
-        assert store.stored_seqs("dedupe")[7] == (1, 1)
-        assert all(r.value == 1.0 for r in store.latest_readings(["dedupe-host"]))
+        assert store.fleet.count_readings() == before
+        assert store.fleet.stored_seqs("dedupe")[7] == (1, 1)
+        assert all(r.value == 1.0 for r in store.fleet.latest_readings(["dedupe-host"]))
     finally:
         store.close()
 

@@ -63,7 +63,7 @@ def test_tls_mutual_agent_served_and_uncertified_agent_refused(tmp_path, start_a
         def stored(agent_id: str) -> int:
             store = Store(ctl.data_dir / "hotspare.sqlite")
             try:
-                return sum(n for _, n in store.stored_seqs(agent_id).values())
+                return sum(n for _, n in store.fleet.stored_seqs(agent_id).values())
             finally:
                 store.close()
 
