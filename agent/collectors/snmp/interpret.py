@@ -26,6 +26,7 @@ class CounterState:
     """Previous counter samples per (reading id, counter): for rates across polls."""
 
     samples: dict[str, tuple[float, int]] = field(default_factory=dict)
+    states: dict[str, bool] = field(default_factory=dict)  # alarm_on_change: last seen ok?
 
     def rate(self, key: str, now_s: float, value: int, restarted: bool) -> float | None:
         """Per-second rate; None on the first sample, after a restart or a backwards counter."""
@@ -143,6 +144,8 @@ def _value(spec: ReadingSpec, table: TableSpec, row: Mapping[str, Value], index:
            key: str, now_s: float, counters: CounterState, restarted: bool, trace: _Trace
            ) -> float | None:
     def need(col: str) -> float:
+        if "+" in col:  # a sum of columns (free = available + buffers + cached)
+            return sum(need(part) for part in col.split("+"))
         raw = row.get(col)
         oid = f"{table.columns[col]}.{index}"
         trace.use(oid, raw)
@@ -174,7 +177,13 @@ def _value(spec: ReadingSpec, table: TableSpec, row: Mapping[str, Value], index:
         return None if total <= 0 else 100.0 * need(spec.value) / total
     if spec.expr == "percent_free":  # value is what is free: used % = 100 - free/total
         total = need(spec.total)
-        return None if total <= 0 else 100.0 * (total - need(spec.value)) / total
+        try:
+            free = need(spec.value)
+        except (KeyError, NotAvailable):
+            if not spec.fallback:
+                raise
+            free = need(spec.fallback)
+        return None if total <= 0 else 100.0 * (total - free) / total
     if spec.expr == "entity_sensor":
         value = need(spec.value)
         factor = _entity_scale(need(spec.total) if spec.total else 9.0,
@@ -202,11 +211,13 @@ def _dbm(watts_scaled: float, spec: ReadingSpec) -> float:
 
 def _device_limits(spec: ReadingSpec, table: TableSpec, row: Mapping[str, Value], index: str,
                    factor: float | None, thr_rows: Mapping[str, list[Mapping[str, Value]]]
-                   ) -> tuple[dict[str, float], str]:
-    """Limits the device publishes for this row (scaled like the value), and whether one is
-    currently crossed by the device's own evaluation ("" or the severity)."""
+                   ) -> tuple[dict[str, float], str, bool]:
+    """Limits the device publishes for this row (scaled like the value), whether one is
+    currently crossed by the device's own evaluation ("" or the severity), and whether the
+    device publishes thresholds of its own at all (then generic limits do not apply)."""
     limits: dict[str, float] = {}
     crossed = ""
+    published = False
     scale = 1.0 if factor is None else factor
     for limit, col in spec.limit_columns.items():
         raw = _num(row.get(col))
@@ -216,11 +227,14 @@ def _device_limits(spec: ReadingSpec, table: TableSpec, row: Mapping[str, Value]
     thr = table.thresholds
     if thr is not None:
         for trow in thr_rows.get(index, []):
+            published = True
             severity = thr.severity_map.get(str(trow.get("severity")), "ignore")
             relation = str(trow.get("relation"))
             raw = _num(trow.get("value"))
             if severity == "ignore" or raw is None:
                 continue
+            if thr.evaluation and str(trow.get("evaluation")) not in ("1", "2"):
+                continue  # no valid evaluation (NX-OS: 0 with lessThan on every row): unusable
             side = {"1": "below", "2": "below", "3": "above", "4": "above"}.get(relation)
             if side is None:
                 continue
@@ -239,7 +253,7 @@ def _device_limits(spec: ReadingSpec, table: TableSpec, row: Mapping[str, Value]
             except NotAvailable:
                 continue
         limits = converted
-    return limits, crossed
+    return limits, crossed, published
 
 
 def _judge(value: float, limits: Mapping[str, float], source: str) -> tuple[model.Status, str]:
@@ -284,7 +298,7 @@ def _absent_rows(table: TableSpec, table_rows: Mapping[str, Mapping[str, Value]]
         return set()
     zero = {index for index, row in table_rows.items()
             if all(not _num(row.get(c)) for c in table.absent_if_zero)}
-    return zero if len(zero) < len(table_rows) else set()
+    return zero if len(zero) < len(table_rows) or table.all_zero_absent else set()
 
 
 def readings_for(asset_id: str, table: TableSpec, walked: Mapping[str, Value], now_ms: int,
@@ -384,8 +398,8 @@ def _one(asset_id: str, table: TableSpec, spec: ReadingSpec, row: Mapping[str, V
     if value is None and spec.expr in ("rate", "bandwidth"):
         return None, "", info  # first sample, restart or wrap: no rate this time
     info["scale"] = tr.scale
-    device, crossed = _device_limits(spec, table, row, index, tr.scale, thr_rows)
-    profile = _profile_limits(spec)
+    device, crossed, published = _device_limits(spec, table, row, index, tr.scale, thr_rows)
+    profile = {} if published else _profile_limits(spec)
     status, reason = S.OK, ""
     source = "none"
     if spec.status_column:
@@ -414,10 +428,24 @@ def _one(asset_id: str, table: TableSpec, spec: ReadingSpec, row: Mapping[str, V
         labels.update({k: f"{v:g}" for k, v in device.items()})
     elif limits and source == "none":
         source = "profile"
-    if status is S.OK and value is not None and limits and not crossed:
+    evaluated = table.thresholds is not None and bool(table.thresholds.evaluation) and bool(
+        device) and not crossed
+    if published and not device:
+        source = "device (its thresholds have no valid relation/evaluation: not judged)"
+    if status is S.OK and value is not None and limits and not crossed and not evaluated:
         judged, why = _judge(value, limits, "device threshold" if device else "profile")
         if judged is not S.OK:
             status, reason = judged, why
+    if spec.alarm_on_change:
+        key = f"{table.name}:{sensor_id}"
+        if status in (S.WARNING, S.CRITICAL):
+            if not counters.states.get(key, False):
+                status, reason = S.OK, f"{reason} (not alarmed: never seen ok since the agent " \
+                    "started; alarms when it goes from ok to not ok)"
+            else:
+                reason = f"{reason} (was ok)"
+        elif status is S.OK:
+            counters.states[key] = True
     info["thresholds"] = limits
     info["threshold_source"] = source
     if value is not None:

@@ -51,6 +51,7 @@ class ReadingSpec:
     limit_columns: dict[str, str] = field(default_factory=dict)  # warn_above -> column
     device_state: bool = False  # status_column is the device's own verdict on the value
     transform: str = ""  # "dbm": watts -> dBm
+    alarm_on_change: bool = False  # not-ok alarms only after the sensor was seen ok (ports)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +86,7 @@ class TableSpec:
     exclude_patterns: tuple[str, ...] = ()
     absent_if_zero: tuple[str, ...] = ()  # a row reading 0 in all of these (while another
     # row does not) is an absent line/phase, not a reading
+    all_zero_absent: bool = False  # ... and every row at 0 is an absent group (no bypass)
     parent_column: str = ""  # index of the containing row: {column@parent} in templates
     thresholds: ThresholdRows | None = None
 
@@ -179,7 +181,7 @@ def _reading(sec: Section, columns: dict[str, str]) -> ReadingSpec:
         fallback=sec.str("fallback", ""), fallback_scale=sec.float("fallback_scale", 1.0),
         missing_values=tuple(sec.str_list("missing_values")),
         limit_columns=sec.str_map("limit_columns"), device_state=sec.bool("device_state", False),
-        transform=sec.str("transform", ""),
+        transform=sec.str("transform", ""), alarm_on_change=sec.bool("alarm_on_change", False),
     )
     if spec.transform not in TRANSFORMS:
         raise sec.error("transform", "must be \"dbm\" or absent")
@@ -192,7 +194,7 @@ def _reading(sec: Section, columns: dict[str, str]) -> ReadingSpec:
             spec.when_column, spec.pattern_column, spec.fallback, *spec.limit_columns.values(),
             *_template_columns(spec.id), *_template_columns(spec.name),
             *(c for v in spec.labels.values() for c in _template_columns(v))]
-    for col in used:
+    for col in (c for text in used for c in text.split("+")):
         if col and col not in columns:
             raise sec.error(None, f"reading {spec.id!r} uses unknown column {col!r}")
     sec.finish()
@@ -248,6 +250,7 @@ def parse_profile(path: Path, text: str) -> Profile:
             exclude_patterns=tuple(_regex(exclude, "patterns", p)
                                    for p in exclude.str_list("patterns")),
             absent_if_zero=tuple(t.str_list("absent_if_zero")),
+            all_zero_absent=t.bool("all_zero_absent", False),
             parent_column=t.str("parent_column", ""), thresholds=thresholds)
         for col in (table.skip_column, table.exclude_column, table.parent_column,
                     *table.absent_if_zero):
