@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from agent import model
 from agent.collectors.snmp.ber import text_or_bytes
 from agent.collectors.snmp.interpret import CounterState, readings_for
 from agent.collectors.snmp.profiles import Profile, builtin_profiles, choose
 from agent.collectors.snmp.session import Value
-from agent import model
 
 DATA = Path(__file__).resolve().parent / "data" / "snmp"
 _INTS = {"2", "65", "66", "67", "70"}
@@ -29,9 +29,7 @@ def load(path: Path) -> dict[str, Value]:
             raw = text_or_bytes(text.encode("latin-1", errors="replace"))
         elif tag == "4x":
             raw = text_or_bytes(bytes.fromhex(text))
-        elif tag == "6":
-            raw = text
-        elif tag == "64":
+        elif tag == "6" or tag == "64":
             raw = text
         elif tag == "64x":
             raw = ".".join(str(b) for b in bytes.fromhex(text))

@@ -1,4 +1,4 @@
-"""Every profile against real devices' walks (tests/data/snmp, see SOURCES.md): ids, values, no false alarms."""
+"""Every profile against real devices' walks (tests/data/snmp): ids, values, no false alarms."""
 
 from __future__ import annotations
 

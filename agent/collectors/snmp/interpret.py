@@ -150,7 +150,8 @@ def _value(spec: ReadingSpec, table: TableSpec, row: Mapping[str, Value], index:
         oid = f"{table.columns[col]}.{index}"
         trace.use(oid, raw)
         if raw is not None and str(raw) in spec.missing_values:
-            raise NotAvailable(f"{col} = {raw} ({oid}): the device reports it as not available")
+            raise NotAvailable(f"{col} = {raw!s} ({oid}): the device reports it as not "
+                               "available")
         number = _num(raw)
         if number is None:
             if raw is None:
@@ -210,7 +211,7 @@ def _dbm(watts_scaled: float, spec: ReadingSpec) -> float:
 
 
 def _device_limits(spec: ReadingSpec, table: TableSpec, row: Mapping[str, Value], index: str,
-                   factor: float | None, thr_rows: Mapping[str, list[Mapping[str, Value]]]
+                   factor: float | None, thr_rows: Mapping[str, list[dict[str, Value]]]
                    ) -> tuple[dict[str, float], str, bool]:
     """Limits the device publishes for this row (scaled like the value), whether one is
     currently crossed by the device's own evaluation ("" or the severity), and whether the
@@ -362,7 +363,7 @@ def _unique(out: list[model.Reading], indexes: list[str]) -> None:
 
 def _one(asset_id: str, table: TableSpec, spec: ReadingSpec, row: Mapping[str, Value],
          index: str, table_rows: Mapping[str, Mapping[str, Value]],
-         thr_rows: Mapping[str, list[Mapping[str, Value]]], now_ms: int,
+         thr_rows: Mapping[str, list[dict[str, Value]]], now_ms: int,
          counters: CounterState, restarted: bool, interval_seconds: float
          ) -> tuple[model.Reading | None, str, dict[str, Any]]:
     def tmpl(text: str) -> str:

@@ -115,7 +115,7 @@ class Profile:
     vendor: str = ""
 
     def oids(self, discovery: bool) -> list[str]:
-        out = []
+        out: list[str] = []
         for t in self.tables:
             if discovery or not t.discovery_only:
                 out += t.columns.values()
