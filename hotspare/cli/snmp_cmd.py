@@ -76,7 +76,8 @@ def cmd_probe(args: argparse.Namespace) -> int:
         "profiles": result.profiles, "problems": result.problems,
         "readings": [{"sensor_id": r.sensor_id, "name": r.name, "kind": r.kind.value,
                       "value": r.value, "unit": r.unit, "status": r.status.label,
-                      "reason": r.reason} for r in batch.readings],
+                      "reason": r.reason, **_provenance(result.trace.get(r.sensor_id))}
+                     for r in batch.readings],
         "components": [dataclasses.asdict(c) for c in batch.components],
         "events": [e.description for e in batch.events],
     }
@@ -97,3 +98,13 @@ def cmd_probe(args: argparse.Namespace) -> int:
     for problem in result.problems:
         print(f"  problem: {problem}")
     return 0
+
+
+def _provenance(trace: dict[str, Any] | None) -> dict[str, Any]:
+    """Source OIDs, raw values, scale, thresholds and their source, as JSON-safe values."""
+    if not trace:
+        return {}
+    return {"oids": list(trace.get("oids", [])),
+            "raw": [v.hex() if isinstance(v, bytes) else v for v in trace.get("raw", [])],
+            "scale": trace.get("scale"), "thresholds": dict(trace.get("thresholds", {})),
+            "threshold_source": trace.get("threshold_source", "none")}

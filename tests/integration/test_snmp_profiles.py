@@ -77,7 +77,9 @@ def test_profile_cisco_envmon_entity_vrrp_if(snmpsim):
     assert got["cisco:psu:PS2"].status is S.CRITICAL and got["cisco:psu:PS1"].status is S.OK
     assert got["vrrp:10.1"].kind is model.ReadingKind.STANDBY_ROLE
     assert got["vrrp:10.1"].reason == "master" and got["vrrp:11.2"].reason == "backup"
-    assert got["if:Gi1/0/2:status"].status is S.CRITICAL
+    # oper down on the first poll: reported, alarmed only once seen going from up to down
+    assert got["if:Gi1/0/2:status"].status is S.OK and "oper down" in got[
+        "if:Gi1/0/2:status"].reason
     assert "if:Gi1/0/3:status" not in got  # administratively down
     comps = {c.component_id: c for c in result.batch.components}
     assert comps["ent:1"].type == "chassis" and comps["ent:1"].serial == "FOC1234X0AB"
@@ -106,6 +108,7 @@ def test_profile_rfc1628_ups(snmpsim):
     assert got["ups:battery_status"].status is S.CRITICAL and "low" in got[
         "ups:battery_status"].reason
     assert got["ups:minutes_remaining"].status is S.CRITICAL
+    assert got["ups:seconds_on_battery"].unit == "s"
     assert got["ups:charge"].status is S.CRITICAL and got["ups:charge"].value == 18
     assert got["ups:on_battery"].status is S.WARNING and "on battery" in got[
         "ups:on_battery"].reason
@@ -171,3 +174,51 @@ def test_profile_snmpsim_shipped_linux_walk(shipped_snmpsim):
     assert any(k.startswith("if:") and k.endswith(":status") for k in got)
     assert any(k.startswith("hr:storage:") for k in got)
     assert all(r.status is not S.UNKNOWN or r.reason for r in got.values())
+
+
+@pytest.fixture(scope="module")
+def walks_snmpsim(tmp_path_factory):
+    """snmpsim serving the real devices' walks in tests/data/snmp (see SOURCES.md there)."""
+    exe = _snmpsim()
+    if exe is None:
+        pytest.skip("snmpsim not installed (make test installs it into .venv-snmpsim)")
+    port = free_port(socket.SOCK_DGRAM)
+    log = tmp_path_factory.mktemp("snmpsim-walks") / "snmpsim.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen([exe, f"--data-dir={ROOT / 'tests' / 'data' / 'snmp'}",
+                                 f"--agent-udpv4-endpoint=127.0.0.1:{port}"], stdout=out,
+                                stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                env=dict(os.environ, SNMPSIM_ALLOW_ROOT="true"))
+    try:
+        for _ in range(150):  # bounded
+            done = subprocess.run(["snmpget", "-v2c", "-c", "eaton-9px-partial", "-t", "0.3",
+                                   "-r", "0", f"127.0.0.1:{port}", "1.3.6.1.2.1.1.2.0"],
+                                  capture_output=True, timeout=10)
+            if done.returncode == 0 or proc.poll() is not None:
+                break
+        if proc.poll() is not None:
+            raise AssertionError(log.read_text())
+        yield f"127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_profile_ups_card_without_sysuptime_is_polled(walks_snmpsim):
+    """The Eaton 9PX card serves sysObjectID but neither sysDescr nor sysUpTime."""
+    result, got = _poll(walks_snmpsim, "eaton-9px-partial")
+    assert got["snmp:reachability"].status is S.OK
+    assert "eaton-xups" in result.profiles and "snmp:uptime" not in got
+    assert got["xups:capacity"].value == 100 and got["xups:runtime"].value == 17218
+    assert result.batch.assets[0].vendor == "Eaton"
+    assert result.trace["xups:capacity"]["oids"] == ["1.3.6.1.4.1.534.1.2.4.0"]
+
+
+def test_profile_three_phase_ups_and_arista_over_the_wire(walks_snmpsim):
+    result, got = _poll(walks_snmpsim, "eaton-93e-80")
+    assert got["ups:output:2:power"].value == 3600 and got["ups:input:1:frequency"].value == 50
+    assert not [r for r in got.values() if r.status in (S.WARNING, S.CRITICAL)]
+    result, got = _poll(walks_snmpsim, "arista-dcs-7150s-52-cl")
+    assert got["ent:100006001:temperature"].value == 28.2
+    trace = result.trace["ent:100305212:dbm"]
+    assert trace["raw"][0] == 6015 and trace["threshold_source"] == "device"

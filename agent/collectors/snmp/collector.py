@@ -174,6 +174,7 @@ class PollResult:
     profiles: list[str]
     identity: dict[str, Any]
     problems: list[str]
+    trace: dict[str, dict[str, Any]] = field(default_factory=dict)  # sensor id -> provenance
 
 
 class SnmpCollector:
@@ -254,19 +255,24 @@ class SnmpCollector:
         system = await dev.session.get(list(SYS.values()))
         ident = {k: system.get(oid) for k, oid in SYS.items()}
         uptime = ident.get("uptime")
-        if not isinstance(uptime, int) or not isinstance(ident.get("object_id"), str):
-            raise SnmpError("bad", f"system group answered {uptime!r} / "
-                            f"{ident.get('object_id')!r}: not an SNMP agent we understand")
+        if ident.get("descr") is None and ident.get("object_id") is None:
+            # answering sysDescr or sysObjectID makes an SNMP agent; other objects may be missing
+            raise SnmpError("bad", "answers SNMP but serves neither sysDescr nor sysObjectID: "
+                            "not an SNMP agent we understand")
+        if not isinstance(uptime, int):
+            uptime = None  # a missing reading (some UPS cards serve no sysUpTime), not a dark device
         now_ms = self.context.wall_clock_ms()
         events: list[model.Event] = []
-        restarted = dev.last_uptime_ticks is not None and uptime < dev.last_uptime_ticks
+        restarted = uptime is not None and dev.last_uptime_ticks is not None \
+            and uptime < dev.last_uptime_ticks
         if restarted:
             dev.counters.clear()
             events.append(model.Event(
                 asset_id, f"restart:{now_ms}", now_ms, "restarted", S.WARNING, "sysUpTime",
                 "", f"{target.address} restarted: sysUpTime went back from "
-                    f"{(dev.last_uptime_ticks or 0) / 100:.0f}s to {uptime / 100:.0f}s"))
-        dev.last_uptime_ticks = uptime
+                    f"{(dev.last_uptime_ticks or 0) / 100:.0f}s to {(uptime or 0) / 100:.0f}s"))
+        if uptime is not None:
+            dev.last_uptime_ticks = uptime
         discovery = now - dev.last_discovery >= self.config.discovery_interval_seconds \
             or not dev.profiles
         if discovery:
@@ -276,7 +282,7 @@ class SnmpCollector:
                     found = await dev.session.walk(p.probe, max_rows=1)
                     if found:
                         answered.add(p.probe)
-            dev.profiles = choose(self.profiles, str(ident["object_id"]), answered,
+            dev.profiles = choose(self.profiles, str(ident.get("object_id") or ""), answered,
                                   target.profiles)
             dev.last_discovery = now
             dev.identity = ident
@@ -285,13 +291,14 @@ class SnmpCollector:
         readings: list[model.Reading] = []
         components: list[model.Component] = []
         problems: list[str] = []
+        trace: dict[str, dict[str, Any]] = {}
         interval = self.config.interval_seconds
         for profile in dev.profiles:
             for table in profile.tables:
                 if table.discovery_only and not discovery:
                     continue
                 got, bad = interpret.readings_for(asset_id, table, walked, now_ms, dev.counters,
-                                                  restarted, interval)
+                                                  restarted, interval, trace)
                 readings += got
                 problems += bad
                 if discovery:
@@ -308,7 +315,7 @@ class SnmpCollector:
             assets = (self._asset(dev),)
         return PollResult(model.Batch(readings=tuple(readings), events=tuple(events),
                                       assets=assets, components=tuple(components)),
-                          [p.name for p in dev.profiles], ident, problems)
+                          [p.name for p in dev.profiles], ident, problems, trace)
 
     def _asset(self, dev: _Device) -> model.Asset:
         asset = dev.target.asset

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
@@ -12,6 +13,9 @@ from hotspare import model
 from hotspare.tomlconf import ConfigError, Located, Section
 
 EXPRS = {"column", "percent", "percent_free", "rate", "bandwidth", "entity_sensor", "state"}
+TRANSFORMS = {"", "dbm"}
+LIMITS = ("warn_above", "crit_above", "warn_below", "crit_below")
+_FIELD = re.compile(r"\{([^{}]*)\}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +42,16 @@ class ReadingSpec:
     labels: dict[str, str] = field(default_factory=dict)  # label -> template
     when_column: str = ""  # only rows whose column holds one of when_values
     when_values: tuple[str, ...] = ()
+    when_pattern: str = ""  # only rows whose when_pattern_column matches this regex
+    unless_pattern: str = ""  # ... and does not match this one
+    pattern_column: str = ""
+    fallback: str = ""  # column read when `value` is missing or not available
+    fallback_scale: float = 1.0
+    missing_values: tuple[str, ...] = ()  # raw values meaning "not available" (e.g. -1)
+    limit_columns: dict[str, str] = field(default_factory=dict)  # warn_above -> column
+    device_state: bool = False  # status_column is the device's own verdict on the value
+    transform: str = ""  # "dbm": watts -> dBm
+    alarm_on_change: bool = False  # not-ok alarms only after the sensor was seen ok (ports)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +82,24 @@ class TableSpec:
     skip_column: str = ""
     skip_values: tuple[str, ...] = ()
     discovery_only: bool = False
+    exclude_column: str = ""  # rows whose column matches one of exclude_patterns are skipped
+    exclude_patterns: tuple[str, ...] = ()
+    absent_if_zero: tuple[str, ...] = ()  # a row reading 0 in all of these (while another
+    # row does not) is an absent line/phase, not a reading
+    all_zero_absent: bool = False  # ... and every row at 0 is an absent group (no bypass)
+    parent_column: str = ""  # index of the containing row: {column@parent} in templates
+    thresholds: ThresholdRows | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ThresholdRows:
+    """A vendor threshold table indexed <sensor index>.<threshold index> (CISCO-ENTITY-SENSOR)."""
+
+    severity: str
+    relation: str
+    value: str
+    evaluation: str = ""
+    severity_map: dict[str, str] = field(default_factory=dict)  # raw -> warning/critical
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,8 +115,15 @@ class Profile:
     vendor: str = ""
 
     def oids(self, discovery: bool) -> list[str]:
-        return [oid for t in self.tables if discovery or not t.discovery_only
-                for oid in t.columns.values()]
+        out: list[str] = []
+        for t in self.tables:
+            if discovery or not t.discovery_only:
+                out += t.columns.values()
+                if t.thresholds:
+                    thr = t.thresholds
+                    out += [c for c in (thr.severity, thr.relation, thr.value, thr.evaluation)
+                            if c]
+        return out
 
 
 def _status_map(sec: Section, key: str) -> dict[str, str]:
@@ -98,6 +137,24 @@ def _status_map(sec: Section, key: str) -> dict[str, str]:
 
 def _opt(sec: Section, key: str) -> float | None:
     return sec.float(key, 0.0) if key in sec.data else None
+
+
+def _regex(sec: Section, key: str, text: str) -> str:
+    try:
+        re.compile(text)
+    except re.error as exc:
+        raise sec.error(key, f"bad regular expression {text!r}: {exc}") from None
+    return text
+
+
+def _template_columns(template: str) -> list[str]:
+    out = []
+    for field_ in _FIELD.findall(template):
+        for alt in field_.split("|"):
+            col = alt.split("@", 1)[0]
+            if col and col != "index":
+                out.append(col)
+    return out
 
 
 def _reading(sec: Section, columns: dict[str, str]) -> ReadingSpec:
@@ -118,9 +175,26 @@ def _reading(sec: Section, columns: dict[str, str]) -> ReadingSpec:
         crit_above=_opt(sec, "crit_above"), warn_below=_opt(sec, "warn_below"),
         crit_below=_opt(sec, "crit_below"), labels=sec.str_map("labels"),
         when_column=sec.str("when_column", ""), when_values=tuple(sec.str_list("when_values")),
+        when_pattern=_regex(sec, "when_pattern", sec.str("when_pattern", "")),
+        unless_pattern=_regex(sec, "unless_pattern", sec.str("unless_pattern", "")),
+        pattern_column=sec.str("pattern_column", ""),
+        fallback=sec.str("fallback", ""), fallback_scale=sec.float("fallback_scale", 1.0),
+        missing_values=tuple(sec.str_list("missing_values")),
+        limit_columns=sec.str_map("limit_columns"), device_state=sec.bool("device_state", False),
+        transform=sec.str("transform", ""), alarm_on_change=sec.bool("alarm_on_change", False),
     )
-    for col in (spec.value, spec.total, spec.rx, spec.tx, spec.speed, spec.status_column,
-                spec.when_column):
+    if spec.transform not in TRANSFORMS:
+        raise sec.error("transform", "must be \"dbm\" or absent")
+    for limit in spec.limit_columns:
+        if limit not in LIMITS:
+            raise sec.error("limit_columns", f"{limit!r}: one of {', '.join(LIMITS)}")
+    if (spec.when_pattern or spec.unless_pattern) and not spec.pattern_column:
+        raise sec.error("pattern_column", "when_pattern/unless_pattern need pattern_column")
+    used = [spec.value, spec.total, spec.rx, spec.tx, spec.speed, spec.status_column,
+            spec.when_column, spec.pattern_column, spec.fallback, *spec.limit_columns.values(),
+            *_template_columns(spec.id), *_template_columns(spec.name),
+            *(c for v in spec.labels.values() for c in _template_columns(v))]
+    for col in (c for text in used for c in text.split("+")):
         if col and col not in columns:
             raise sec.error(None, f"reading {spec.id!r} uses unknown column {col!r}")
     sec.finish()
@@ -155,12 +229,36 @@ def parse_profile(path: Path, text: str) -> Profile:
         readings = tuple(_reading(r, columns) for r in t.tables("readings"))
         components = tuple(_component(c) for c in t.tables("components"))
         skip = t.table_("skip")
-        tables.append(TableSpec(
+        exclude = t.table_("exclude")
+        thresholds = None
+        if "thresholds" in t.data:
+            thr = t.table_("thresholds")
+            thresholds = ThresholdRows(
+                severity=thr.str("severity", required=True),
+                relation=thr.str("relation", required=True), value=thr.str("value", required=True),
+                evaluation=thr.str("evaluation", ""), severity_map=thr.str_map("severity_map"))
+            for raw, status in thresholds.severity_map.items():
+                if status not in ("warning", "critical", "ignore"):
+                    raise thr.error("severity_map", f"{raw!r}: warning, critical or ignore")
+            thr.finish()
+        table = TableSpec(
             name=t.str("name", required=True), columns=columns, readings=readings,
             components=components, skip_column=skip.str("column", ""),
             skip_values=tuple(skip.str_list("values")),
-            discovery_only=t.bool("discovery_only", False)))
+            discovery_only=t.bool("discovery_only", False),
+            exclude_column=exclude.str("column", ""),
+            exclude_patterns=tuple(_regex(exclude, "patterns", p)
+                                   for p in exclude.str_list("patterns")),
+            absent_if_zero=tuple(t.str_list("absent_if_zero")),
+            all_zero_absent=t.bool("all_zero_absent", False),
+            parent_column=t.str("parent_column", ""), thresholds=thresholds)
+        for col in (table.skip_column, table.exclude_column, table.parent_column,
+                    *table.absent_if_zero):
+            if col and col not in columns:
+                raise t.error(None, f"table {table.name!r} uses unknown column {col!r}")
+        tables.append(table)
         skip.finish()
+        exclude.finish()
         t.finish()
     profile = Profile(
         name=root.str("name", required=True), description=root.str("description", ""),
