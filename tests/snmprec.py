@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from agent import model
 from agent.collectors.snmp.ber import text_or_bytes
 from agent.collectors.snmp.interpret import CounterState, readings_for
 from agent.collectors.snmp.profiles import Profile, builtin_profiles, choose
 from agent.collectors.snmp.session import Value
+from hotspare import model
 
 DATA = Path(__file__).resolve().parent / "data" / "snmp"
 _INTS = {"2", "65", "66", "67", "70"}

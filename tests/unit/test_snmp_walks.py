@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from agent import model
 from agent.collectors.snmp.interpret import CounterState
 from agent.collectors.snmp.profiles import builtin_profiles
+from hotspare import model
 from tests import snmprec
 
 S = model.Status
