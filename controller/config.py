@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from controller.rules import Rule
+from controller.alerts.rules import Rule
 from hotspare import model
 from hotspare.maintenance import Matcher, Window, validate_window
 from hotspare.tomlconf import ConfigError, Section, load, parse_address

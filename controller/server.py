@@ -12,15 +12,16 @@ from pathlib import Path
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 
-from controller.alert_service import AlertService
-from controller.alerting import Alerting
+from controller.alerts.runtime import Alerting
+from controller.api.agents import AgentService
+from controller.api.alerts import AlertService
+from controller.api.control import ControlService
+from controller.api.queries import QueryService
 from controller.commands import CommandRouter, Commands
 from controller.config import ControllerConfig
 from controller.hub import FleetHub
 from controller.ingest import IngestWriter, Limits
-from controller.power import ControlService
 from controller.queries import Queries
-from controller.service import AgentService, QueryService
 from controller.store import Database, IngestResult
 from hotspare import convert
 from hotspare.v1 import (

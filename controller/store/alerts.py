@@ -7,7 +7,7 @@ import hashlib
 import json
 from typing import Any
 
-from controller.alerts import Alert, Changes
+from controller.alerts.engine import Alert, Changes
 from controller.store.sql import Sql, now_ms, to_json
 from hotspare.maintenance import Matcher, Silence, Window
 

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
-from controller.alerts import Alert, Changes
+from controller.alerts.engine import Alert, Changes
 from controller.store import schema
 from controller.store.alerts import AlertSql
 from controller.store.commands import CommandSql

@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from controller.alerts import FLAP_WINDOW_MS, AlertEngine
-from controller.rules import Rule, default_rules, merge_rules
+from controller.alerts.engine import FLAP_WINDOW_MS, AlertEngine
+from controller.alerts.rules import Rule, default_rules, merge_rules
 from hotspare import model
 from hotspare.maintenance import Matcher, Silence, Window, held
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from controller import fleet
-from controller.alerts import AlertEngine
+from controller.alerts.engine import AlertEngine
+from controller.alerts.rules import default_rules
 from controller.freshness import freshness, stale_after_ms
-from controller.rules import default_rules
 from controller.store import AgentRow
 from hotspare import model
 

@@ -8,7 +8,7 @@ import time
 
 import grpc
 
-from controller.alerting import Alerting
+from controller.alerts.runtime import Alerting
 from controller.store import Database
 from hotspare import convert
 from hotspare.maintenance import Silence, validate_window

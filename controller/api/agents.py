@@ -1,4 +1,4 @@
-"""Thin grpc.aio servicers: convert, call, convert back."""
+"""The agents' stream servicer: Hello, batches acked after commit, commands down, results up."""
 
 from __future__ import annotations
 
@@ -11,11 +11,10 @@ import grpc
 
 from controller.commands import CommandRouter
 from controller.ingest import BatchRejected, IngestWriter, Limits, validate
-from controller.queries import Queries
 from hotspare import convert, model
-from hotspare.v1 import agent_pb2, agent_pb2_grpc, query_pb2, query_pb2_grpc
+from hotspare.v1 import agent_pb2, agent_pb2_grpc
 
-log = logging.getLogger("hotspare.controller.service")
+log = logging.getLogger("hotspare.controller.api.agents")
 
 
 def _now_ms() -> int:
@@ -129,57 +128,3 @@ class AgentService(agent_pb2_grpc.AgentServiceServicer):
         while True:
             command = await commands.get()
             outbound.put_nowait(agent_pb2.ControllerMessage(command=convert.command_to_pb(command)))
-
-
-class QueryService(query_pb2_grpc.QueryServiceServicer):
-    """Fleet queries for the TUI and CLI."""
-
-    def __init__(self, queries: Queries) -> None:
-        self._q = queries
-
-    async def ListAssets(
-        self, request: query_pb2.ListAssetsRequest, context: grpc.aio.ServicerContext
-    ) -> query_pb2.ListAssetsResponse:
-        summaries = await self._q.summaries()
-        return query_pb2.ListAssetsResponse(assets=[convert.summary_to_pb(s) for s in summaries])
-
-    async def GetAsset(
-        self, request: query_pb2.GetAssetRequest, context: grpc.aio.ServicerContext
-    ) -> query_pb2.AssetDetail:
-        detail = await self._q.detail(request.asset_id)
-        if detail is None:
-            await context.abort(grpc.StatusCode.NOT_FOUND, f"no asset {request.asset_id!r}")
-        assert detail is not None
-        return convert.detail_to_pb(detail)
-
-    async def GetHistory(
-        self, request: query_pb2.HistoryRequest, context: grpc.aio.ServicerContext
-    ) -> query_pb2.HistoryResponse:
-        to_ms = request.to_unix_ms or _now_ms()
-        from_ms = request.from_unix_ms or to_ms - 3600_000
-        if from_ms > to_ms:
-            await context.abort(grpc.StatusCode.INVALID_ARGUMENT, "from is after to")
-        points = await self._q.history(
-            request.asset_id, request.sensor_id, from_ms, to_ms, request.max_points or 500
-        )
-        return convert.history_to_pb(points)
-
-    async def WatchFleet(
-        self, request: query_pb2.WatchFleetRequest, context: grpc.aio.ServicerContext
-    ) -> AsyncIterator[query_pb2.FleetUpdate]:
-        token = self._q.hub.subscribe()
-        try:
-            summaries = await self._q.summaries()
-            yield query_pb2.FleetUpdate(
-                snapshot=True, assets=[convert.summary_to_pb(s) for s in summaries]
-            )
-            while True:
-                changed = await self._q.hub.next_changes(token)
-                summaries = await self._q.summaries(changed)
-                if summaries:
-                    yield query_pb2.FleetUpdate(
-                        snapshot=False, assets=[convert.summary_to_pb(s) for s in summaries]
-                    )
-                await asyncio.sleep(0.25)  # coalesce bursts: at most 4 updates/s per watcher
-        finally:
-            self._q.hub.unsubscribe(token)

@@ -7,9 +7,10 @@ import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from controller.alerts.rules import Rule, RuleIndex, bad, good, threshold_source
 from controller.freshness import own_interval_seconds, stale_after_ms
-from controller.rules import Rule, RuleIndex, bad, good, threshold_source
 from hotspare import model
+from hotspare.model import AlertState
 
 FLAP_WINDOW_MS = 600_000  # a re-fire within 10 minutes of resolving reopens the same alert
 FLAP_LIMIT = 2  # a second re-fire within the window: flapping
@@ -25,7 +26,7 @@ class Alert:
     level: int
     asset_id: str
     sensor_id: str
-    state: str  # pending | firing | resolved
+    state: str  # an AlertState (a str enum, so stored bodies stay plain strings)
     started_ms: int
     summary: str = ""
     threshold: str = ""
@@ -155,7 +156,7 @@ class AlertEngine:
         if alert is not None and t < alert.last_reading_ms:
             return  # out-of-order reading: reading time decides, never arrival time
         if is_bad is None:  # no data: never resolves, never fires
-            if alert is not None and alert.state != "resolved" and not alert.no_data:
+            if alert is not None and alert.state != AlertState.RESOLVED and not alert.no_data:
                 alert.no_data = True
                 alert.reason = f"no data: {r.reason or 'reading has no value'}"
                 self._touch(alert, t, changes)
@@ -169,13 +170,13 @@ class AlertEngine:
             self._bad(rule, r, key, alert, changes)
         elif alert is not None:
             recovered = good(rule, r)
-            if alert.state == "pending":
-                self._transition(alert, "resolved", t, r.value, "condition cleared before 'for'",
+            if alert.state == AlertState.PENDING:
+                self._transition(alert, AlertState.RESOLVED, t, r.value, "condition cleared before 'for'",
                                  changes)
                 del self.open[key]
-            elif alert.state == "firing" and recovered:
+            elif alert.state == AlertState.FIRING and recovered:
                 alert.resolved_ms = t
-                self._transition(alert, "resolved", t, r.value, "recovered", changes)
+                self._transition(alert, AlertState.RESOLVED, t, r.value, "recovered", changes)
             else:
                 self._touch(alert, t, changes)
 
@@ -183,30 +184,30 @@ class AlertEngine:
              changes: Changes) -> None:
         t = r.time_unix_ms
         reason = r.reason or f"{r.value} {rule.threshold_text()}"
-        if alert is not None and alert.state == "resolved":
+        if alert is not None and alert.state == AlertState.RESOLVED:
             if t - alert.resolved_ms <= FLAP_WINDOW_MS:  # re-fire: same episode, maybe flapping
                 alert.refires += 1
                 alert.reason = reason
                 if alert.refires >= FLAP_LIMIT and not alert.flapping:
                     alert.flapping = True
                     self._notify(alert, "flapping", t, changes)
-                self._transition(alert, "firing", t, r.value, "fired again", changes)
+                self._transition(alert, AlertState.FIRING, t, r.value, "fired again", changes)
                 return
             alert = None
         if alert is None:
             alert = Alert(
                 alert_id=alert_id_for(rule.name, r.asset_id, r.sensor_id, t), rule=rule.name,
-                level=rule.level, asset_id=r.asset_id, sensor_id=r.sensor_id, state="pending",
+                level=rule.level, asset_id=r.asset_id, sensor_id=r.sensor_id, state=AlertState.PENDING,
                 started_ms=t, summary=rule.summary or rule.name, threshold=rule.threshold_text(),
                 threshold_source=threshold_source(rule, r), last_value=r.value,
                 last_reading_ms=t, reason=reason, interval_seconds=own_interval_seconds(r),
             )
             self.open[key] = alert
-            self._transition(alert, "pending", t, r.value, reason, changes)
+            self._transition(alert, AlertState.PENDING, t, r.value, reason, changes)
         alert.reason = reason
-        if alert.state == "pending" and t - alert.started_ms >= rule.for_seconds * 1000:
+        if alert.state == AlertState.PENDING and t - alert.started_ms >= rule.for_seconds * 1000:
             alert.fired_ms = t
-            self._transition(alert, "firing", t, r.value, reason, changes)
+            self._transition(alert, AlertState.FIRING, t, r.value, reason, changes)
         else:
             self._touch(alert, t, changes)
 
@@ -227,10 +228,10 @@ class AlertEngine:
             if rule is not None:
                 self._apply(rule, reading, changes)
         for key, alert in list(self.open.items()):
-            if key[2] == "agent" and key[0] == "unreachable" and alert.state != "resolved" \
+            if key[2] == "agent" and key[0] == "unreachable" and alert.state != AlertState.RESOLVED \
                     and alert.asset_id not in (down_assets or {}):
                 alert.resolved_ms = now_ms
-                self._transition(alert, "resolved", now_ms, None, "agent back", changes)
+                self._transition(alert, AlertState.RESOLVED, now_ms, None, "agent back", changes)
         for (name, asset_id, sensor_id), seen in self._absent_seen.items():
             rule = self.rules[name]
             if now_ms - seen >= rule.absent_seconds * 1000:
@@ -243,7 +244,7 @@ class AlertEngine:
         for key, alert in list(self.open.items()):
             agent_s = agent_interval_seconds(alert.asset_id) if agent_interval_seconds else None
             stale_ms = stale_after_ms(alert.interval_seconds, agent_s)
-            if alert.state != "resolved" and key[2] != "agent" and not alert.no_data \
+            if alert.state != AlertState.RESOLVED and key[2] != "agent" and not alert.no_data \
                     and now_ms - alert.last_reading_ms > stale_ms:
                 alert.no_data = True
                 alert.reason = f"no data for {(now_ms - alert.last_reading_ms) // 1000}s"
@@ -252,9 +253,9 @@ class AlertEngine:
                 alert.flapping = False
                 alert.refires = 0
                 self._touch(alert, now_ms, changes)
-                if alert.notified != alert.state and alert.state in ("firing", "resolved"):
+                if alert.notified != alert.state and alert.state in (AlertState.FIRING, AlertState.RESOLVED):
                     self._notify(alert, alert.state, now_ms, changes)
-            if alert.state == "resolved" and now_ms - alert.resolved_ms > FLAP_WINDOW_MS:
+            if alert.state == AlertState.RESOLVED and now_ms - alert.resolved_ms > FLAP_WINDOW_MS:
                 del self.open[key]  # the episode is over; it stays in the database
         self._fold_and_notify(changes, now_ms, release_held=True)
         return changes
@@ -273,7 +274,7 @@ class AlertEngine:
     def _notify(self, alert: Alert, kind: str, t: int, changes: Changes) -> None:
         nid = f"{alert.alert_id}:{kind}:{alert.refires}"
         changes.notifications.append(Notification(nid, kind, dataclasses.replace(alert), t))
-        if kind in ("firing", "resolved"):
+        if kind in (AlertState.FIRING, AlertState.RESOLVED):
             alert.notified = kind
         alert.held_reason = ""
         self._touch(alert, t, changes)
@@ -285,11 +286,11 @@ class AlertEngine:
         if release_held:
             candidates += [a for a in self.open.values() if a.held_reason]
         for alert in {a.alert_id: a for a in candidates}.values():
-            if alert.flapping or alert.folded_into or alert.state == "pending":
+            if alert.flapping or alert.folded_into or alert.state == AlertState.PENDING:
                 continue
             if alert.state == alert.notified:
                 continue
-            if alert.state == "resolved" and alert.notified == "":
+            if alert.state == AlertState.RESOLVED and alert.notified == "":
                 alert.held_reason = ""  # it never fired as far as anyone was told
                 continue
             why = self.hold(alert, now_ms)
@@ -302,14 +303,14 @@ class AlertEngine:
 
     def _fold(self, changes: Changes) -> None:
         firing_parents = {a.asset_id: a for a in self.open.values()
-                          if a.rule in UNREACHABLE_RULES and a.state == "firing"}
+                          if a.rule in UNREACHABLE_RULES and a.state == AlertState.FIRING}
         counts: dict[str, int] = {}
         for alert in self.open.values():
             if alert.rule not in UNREACHABLE_RULES:
                 continue
             parent = self.parents.get(alert.asset_id, "")
             parent_alert = firing_parents.get(parent) if parent != alert.asset_id else None
-            folded = parent_alert.alert_id if parent_alert and alert.state != "resolved" else ""
+            folded = parent_alert.alert_id if parent_alert and alert.state != AlertState.RESOLVED else ""
             if folded != alert.folded_into:
                 alert.folded_into = folded
                 changes.alerts[alert.alert_id] = alert

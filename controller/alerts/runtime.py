@@ -13,9 +13,9 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from controller import fleet
-from controller.alerts import FLAP_WINDOW_MS, Alert, AlertEngine, Changes, Transition
+from controller.alerts.engine import FLAP_WINDOW_MS, Alert, AlertEngine, Changes, Transition
+from controller.alerts.rules import default_rules, merge_rules
 from controller.config import AlertsConfig
-from controller.rules import default_rules, merge_rules
 from controller.store import Database, Store
 from hotspare import model
 from hotspare.maintenance import held

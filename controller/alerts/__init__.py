@@ -1,0 +1,1 @@
+"""Alerts: the pure engine and rules, and the runtime that feeds them and delivers notifications."""
