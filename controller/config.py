@@ -6,6 +6,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from controller.alerts.rules import Rule
+from controller.failover.config import StandbyGroup, parse_groups
 from hotspare import model
 from hotspare.maintenance import Matcher, Window, validate_window
 from hotspare.tomlconf import ConfigError, Section, load, parse_address
@@ -41,6 +42,8 @@ class ControllerConfig:
     tls_key_file: str = ""
     tls_client_ca_file: str = ""
     alerts: AlertsConfig = field(default_factory=AlertsConfig)
+    standby_groups: tuple[StandbyGroup, ...] = ()
+    readiness_tick_seconds: float = 1.0
 
     @property
     def database_path(self) -> Path:
@@ -75,6 +78,7 @@ def load_config(
             tls_key_file=sec.str("tls_key_file", ""),
             tls_client_ca_file=sec.str("tls_client_ca_file", ""),
             alerts=_alerts(root.table_("alerts")),
+            standby_groups=parse_groups(root.table_("standby")),
         )
         sec.finish()
         root.finish()

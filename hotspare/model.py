@@ -49,6 +49,9 @@ class ReadingKind(enum.Enum):
     HEARTBEAT = "heartbeat"
     REDUNDANCY = "redundancy"
     INTRUSION = "intrusion"
+    APP_HEALTH = "app_health"
+    CONFIG_DIGEST = "config_digest"
+    READINESS = "readiness"
     OTHER = "other"
 
 

@@ -44,6 +44,9 @@ class ReadingKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     READING_KIND_HEARTBEAT: _ClassVar[ReadingKind]
     READING_KIND_REDUNDANCY: _ClassVar[ReadingKind]
     READING_KIND_INTRUSION: _ClassVar[ReadingKind]
+    READING_KIND_APP_HEALTH: _ClassVar[ReadingKind]
+    READING_KIND_CONFIG_DIGEST: _ClassVar[ReadingKind]
+    READING_KIND_READINESS: _ClassVar[ReadingKind]
     READING_KIND_OTHER: _ClassVar[ReadingKind]
 
 class AssetKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
@@ -89,6 +92,9 @@ READING_KIND_ERROR_RATE: ReadingKind
 READING_KIND_HEARTBEAT: ReadingKind
 READING_KIND_REDUNDANCY: ReadingKind
 READING_KIND_INTRUSION: ReadingKind
+READING_KIND_APP_HEALTH: ReadingKind
+READING_KIND_CONFIG_DIGEST: ReadingKind
+READING_KIND_READINESS: ReadingKind
 READING_KIND_OTHER: ReadingKind
 ASSET_KIND_UNSPECIFIED: AssetKind
 ASSET_KIND_SERVER: AssetKind

@@ -1,0 +1,1 @@
+"""Hot-standby groups: configuration, readiness (pure), the runtime that keeps it current."""
