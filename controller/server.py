@@ -16,9 +16,11 @@ from controller.alerts.runtime import Alerting
 from controller.api.agents import AgentService
 from controller.api.alerts import AlertService
 from controller.api.control import ControlService
+from controller.api.failover import FailoverService
 from controller.api.queries import QueryService
 from controller.commands import CommandRouter, Commands
 from controller.config import ControllerConfig
+from controller.failover.runtime import ReadinessRuntime
 from controller.hub import FleetHub
 from controller.ingest import IngestWriter, Limits
 from controller.queries import Queries
@@ -29,6 +31,7 @@ from hotspare.v1 import (
     agent_pb2_grpc,
     alerts_pb2_grpc,
     control_pb2_grpc,
+    failover_pb2_grpc,
     query_pb2_grpc,
 )
 
@@ -48,6 +51,8 @@ class Controller:
         self.alerting = Alerting(config.alerts, self.db, self.hub.publish)
         self.db.write_at_start(self.alerting.load)
         self.writer = IngestWriter(self.db, self._committed, evaluate=self.alerting.evaluate)
+        self.readiness = ReadinessRuntime(config.standby_groups, self.db, self.alerting.feed,
+                                          config.readiness_tick_seconds)
         self.server: grpc.aio.Server | None = None
         self.port = 0
         self._tasks: list[asyncio.Task[None]] = []
@@ -55,6 +60,7 @@ class Controller:
 
     def _committed(self, result: IngestResult) -> None:
         self.hub.publish(result.changed_assets)
+        self.readiness.on_committed(result.changed_assets)
 
     async def _register(self, hello: agent_pb2.Hello) -> int:
         assets = [convert.asset_from_pb(a) for a in hello.assets if a.asset_id]
@@ -83,12 +89,16 @@ class Controller:
             AlertService(self.alerting, self.db), self.server)
         control_pb2_grpc.add_ControlServiceServicer_to_server(
             ControlService(self.db, self.commands), self.server)
+        failover_pb2_grpc.add_FailoverServiceServicer_to_server(
+            FailoverService(self.readiness), self.server)
         self.port = self._bind(self.server)
         self.writer.start()
         self.alerting.start()
+        self.readiness.start()
         await self.server.start()
         for name in ("", "hotspare.v1.AgentService", "hotspare.v1.QueryService",
-                     "hotspare.v1.AlertService", "hotspare.v1.ControlService"):
+                     "hotspare.v1.AlertService", "hotspare.v1.ControlService",
+                     "hotspare.v1.FailoverService"):
             await self.health.set(name, health_pb2.HealthCheckResponse.SERVING)
         self._tasks.append(asyncio.create_task(self.queries.watch_liveness()))
         self._tasks.append(asyncio.create_task(self._retention()))
@@ -127,6 +137,7 @@ class Controller:
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self.readiness.stop()
         await self.alerting.stop()
         await self.writer.stop()
         self.db.close()

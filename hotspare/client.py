@@ -12,6 +12,7 @@ import grpc
 
 from hotspare import convert, model
 from hotspare.errors import HotSpareError
+from hotspare.failover_client import FailoverCalls
 from hotspare.maintenance import Matcher, Silence, Window
 from hotspare.v1 import (
     alerts_pb2,
@@ -59,6 +60,7 @@ class ControllerClient:
         self._stub = query_pb2_grpc.QueryServiceStub(self._channel)
         self._alerts = alerts_pb2_grpc.AlertServiceStub(self._channel)
         self._control = control_pb2_grpc.ControlServiceStub(self._channel)
+        self.failover = FailoverCalls(self, self._channel)
 
     async def __aenter__(self) -> ControllerClient:
         return self
@@ -102,6 +104,10 @@ class ControllerClient:
         except grpc.aio.AioRpcError as exc:
             raise _error(self.address, exc) from None
         return convert.history_from_pb(resp)
+
+    def _mapped(self, exc: grpc.aio.AioRpcError) -> ClientError:
+        """A gRPC failure as the clear error the CLI and TUI show."""
+        return _error(self.address, exc)
 
     async def _call(self, method: Any, request: Any) -> Any:
         try:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from hotspare import model
+from hotspare import model, standby
 from hotspare.errors import HotSpareError
 from hotspare.maintenance import Matcher, Silence, Window
-from hotspare.v1 import agent_pb2, alerts_pb2, query_pb2, types_pb2
+from hotspare.v1 import agent_pb2, alerts_pb2, failover_pb2, query_pb2, types_pb2
 
 _STATUS_TO_PB: dict[Any, Any] = {
     model.Status.OK: types_pb2.STATUS_OK,
@@ -414,3 +414,75 @@ def window_to_pb(w: Window) -> alerts_pb2.MaintenanceWindow:
 def window_from_pb(msg: alerts_pb2.MaintenanceWindow) -> Window:
     return Window(msg.window_id, msg.name, matcher_from_pb(msg.matcher), msg.start or "00:00",
                   msg.end or "00:00", tuple(msg.days), tuple(msg.dates), msg.timezone or "UTC")
+
+
+# ---- hot-standby readiness ---------------------------------------------------------------
+
+
+def reason_to_pb(r: standby.Reason) -> failover_pb2.ReadinessReason:
+    return failover_pb2.ReadinessReason(code=r.code, verdict=r.verdict.value, message=r.message,
+                                        member=r.member, value=r.value, limit=r.limit,
+                                        age_ms=r.age_ms)
+
+
+def reason_from_pb(msg: failover_pb2.ReadinessReason) -> standby.Reason:
+    try:
+        verdict = standby.Verdict(msg.verdict)
+    except ValueError:
+        verdict = standby.Verdict.UNKNOWN
+    return standby.Reason(msg.code, verdict, msg.message, msg.member, msg.value, msg.limit,
+                          msg.age_ms)
+
+
+def member_to_pb(m: standby.MemberState) -> failover_pb2.MemberState:
+    msg = failover_pb2.MemberState(
+        asset_id=m.asset_id, role=m.role.value, intended_active=m.intended_active, known=m.known,
+        agent_up=m.agent_up, health=_STATUS_TO_PB[m.health], health_reason=m.health_reason,
+        app_healthy=-1 if m.app_healthy is None else int(m.app_healthy),
+        lag_age_ms=m.lag_age_ms, heartbeat_age_ms=m.heartbeat_age_ms,
+        config_digests=m.config_digests, bmc_asset_id=m.bmc_asset_id, bmc_state=m.bmc_state,
+        bmc_power=m.bmc_power, bmc_age_ms=m.bmc_age_ms)
+    if m.lag_seconds is not None:
+        msg.lag_seconds = m.lag_seconds
+    return msg
+
+
+def member_from_pb(msg: failover_pb2.MemberState) -> standby.MemberState:
+    return standby.MemberState(
+        asset_id=msg.asset_id, role=standby.Role.parse(msg.role),
+        intended_active=msg.intended_active, known=msg.known, agent_up=msg.agent_up,
+        health=_STATUS_FROM_PB.get(msg.health, model.Status.UNKNOWN),
+        health_reason=msg.health_reason,
+        app_healthy=None if msg.app_healthy < 0 else bool(msg.app_healthy),
+        lag_seconds=msg.lag_seconds if msg.HasField("lag_seconds") else None,
+        lag_age_ms=msg.lag_age_ms, heartbeat_age_ms=msg.heartbeat_age_ms,
+        config_digests=dict(msg.config_digests), bmc_asset_id=msg.bmc_asset_id,
+        bmc_state=msg.bmc_state, bmc_power=msg.bmc_power, bmc_age_ms=msg.bmc_age_ms)
+
+
+def readiness_to_pb(g: standby.GroupReadiness) -> failover_pb2.GroupReadiness:
+    lim = g.limits
+    return failover_pb2.GroupReadiness(
+        name=g.name, verdict=g.verdict.value, reasons=[reason_to_pb(r) for r in g.reasons],
+        notes=[reason_to_pb(r) for r in g.notes], members=[member_to_pb(m) for m in g.members],
+        limits=failover_pb2.GroupLimits(
+            lag_limit_seconds=lim.lag_limit_seconds, lag_max_age_seconds=lim.lag_max_age_seconds,
+            heartbeat_max_age_seconds=lim.heartbeat_max_age_seconds,
+            drill_max_age_days=lim.drill_max_age_days),
+        epoch=g.epoch, last_drill_unix_ms=g.last_drill_unix_ms, checked_unix_ms=g.checked_unix_ms)
+
+
+def readiness_from_pb(msg: failover_pb2.GroupReadiness) -> standby.GroupReadiness:
+    try:
+        verdict = standby.Verdict(msg.verdict)
+    except ValueError:
+        verdict = standby.Verdict.UNKNOWN
+    lim = msg.limits
+    return standby.GroupReadiness(
+        name=msg.name, verdict=verdict, reasons=tuple(reason_from_pb(r) for r in msg.reasons),
+        notes=tuple(reason_from_pb(r) for r in msg.notes),
+        members=tuple(member_from_pb(m) for m in msg.members),
+        limits=standby.GroupLimits(lim.lag_limit_seconds, lim.lag_max_age_seconds,
+                                   lim.heartbeat_max_age_seconds, lim.drill_max_age_days),
+        epoch=msg.epoch, last_drill_unix_ms=msg.last_drill_unix_ms,
+        checked_unix_ms=msg.checked_unix_ms)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 from rich.text import Text
@@ -14,6 +15,14 @@ STATUS_STYLE = {
     model.Status.CRITICAL: "bold white on red",
     model.Status.UNKNOWN: "bold magenta",
 }
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def safe_text(text: str) -> str:
+    """Text for a terminal: control characters (ANSI escapes among them) shown as \\xNN."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def status_text(status: model.Status) -> Text:

@@ -62,6 +62,7 @@ REGISTRY: dict[str, str] = {
     "smart": "agent.collectors.smart",
     "ipmi": "agent.collectors.ipmi",
     "snmp": "agent.collectors.snmp",
+    "standby": "agent.collectors.standby",
 }
 
 

@@ -197,7 +197,7 @@ class AlertEngine:
         if alert is None:
             alert = Alert(
                 alert_id=alert_id_for(rule.name, r.asset_id, r.sensor_id, t), rule=rule.name,
-                level=rule.level, asset_id=r.asset_id, sensor_id=r.sensor_id, state=AlertState.PENDING,
+                level=rule.level_for(r), asset_id=r.asset_id, sensor_id=r.sensor_id, state=AlertState.PENDING,
                 started_ms=t, summary=rule.summary or rule.name, threshold=rule.threshold_text(),
                 threshold_source=threshold_source(rule, r), last_value=r.value,
                 last_reading_ms=t, reason=reason, interval_seconds=own_interval_seconds(r),
@@ -205,6 +205,9 @@ class AlertEngine:
             self.open[key] = alert
             self._transition(alert, AlertState.PENDING, t, r.value, reason, changes)
         alert.reason = reason
+        if alert.level != rule.level_for(r):  # e.g. a group going from not ready to two actives
+            alert.level = rule.level_for(r)
+            self._touch(alert, t, changes)
         if alert.state == AlertState.PENDING and t - alert.started_ms >= rule.for_seconds * 1000:
             alert.fired_ms = t
             self._transition(alert, AlertState.FIRING, t, r.value, reason, changes)

@@ -34,6 +34,13 @@ class Rule:
     source: str = "default"  # default | operator
     summary: str = ""
     description: str = ""
+    critical_level: int = 0  # when set, a critical reading raises the alert at this level
+
+    def level_for(self, r: model.Reading) -> int:
+        """The alert level for this reading (critical readings may be more severe)."""
+        if self.critical_level and r.status >= S.CRITICAL:
+            return self.critical_level
+        return self.level
 
     def matches(self, r: model.Reading) -> bool:
         if self.kinds and r.kind not in self.kinds:
@@ -106,6 +113,8 @@ def default_rules() -> list[Rule]:
              summary="device or agent unreachable"),
         Rule("standby_member_down", 1, (K.STANDBY_ROLE, K.HEARTBEAT, K.REPLICATION_LAG),
              "status", status_at_least=S.CRITICAL, summary="hot-standby member down"),
+        Rule("standby_not_ready", 2, (K.READINESS,), "status", status_at_least=S.WARNING,
+             critical_level=1, summary="hot-standby group not ready for a switchover"),
         Rule("device_critical", 2, (K.TEMPERATURE, K.FAN, K.POWER, K.VOLTAGE, K.CURRENT,
                                     K.HUMIDITY, K.BATTERY, K.INTRUSION, K.POWER_STATE,
                                     K.INTERFACE, K.DISK_ATTRIBUTE, K.OTHER, K.FILESYSTEM),

@@ -106,6 +106,19 @@ class Alerting:
         """The ingest hook: runs inside the ingest transaction."""
         return self.engine.process(readings, now_ms)
 
+    async def feed(self, readings: list[model.Reading]) -> None:
+        """Judge readings the controller derives itself (group readiness); they are not stored."""
+
+        def unit(store: Store) -> set[str]:
+            changes = self.engine.process(readings, _now_ms())
+            if changes:
+                store.alerts.save_alert_changes(changes)
+            return {a.asset_id for a in changes.alerts.values()}
+
+        changed = await self.db.write(unit)
+        if changed and self.on_change:
+            self.on_change(changed)
+
     def _tick_sync(self, store: Store) -> set[str]:
         now = _now_ms()
         self._refresh(store)

@@ -169,8 +169,14 @@ class Lab:
             sim.stop()
 
 
-def start_lab(workdir: Path, count: int = 2) -> Lab:
-    """Start `count` simulated BMCs (needs ipmi_sim, sdrcomp and ipmitool from Debian)."""
+DEMO_SERVERS = ("rack1-server1", "rack1-server2")
+
+
+def start_lab(workdir: Path, names: tuple[str, ...] = DEMO_SERVERS) -> Lab:
+    """Simulated BMCs, one per server, each in workdir/<asset>/ (power state in its `power` file).
+
+    Needs ipmi_sim, sdrcomp and ipmitool from Debian.
+    """
     for tool in ("ipmi_sim", "sdrcomp", "ipmitool"):
         if shutil.which(tool) is None:
             raise RuntimeError(f"{tool} is not installed (apt-get install openipmi ipmitool)")
@@ -179,8 +185,7 @@ def start_lab(workdir: Path, count: int = 2) -> Lab:
     secrets.write_text(f'[lab]\npassword = "{PASSWORD}"\n')
     secrets.chmod(0o600)
     lab = Lab()
-    for i in range(1, count + 1):
-        name = f"demo-bmc{i}"
+    for i, name in enumerate(names, start=1):
         if (workdir / name).exists():
             shutil.rmtree(workdir / name)
         sim = IpmiSim(workdir, name, f"DEMO{i:04d}")
@@ -189,7 +194,7 @@ def start_lab(workdir: Path, count: int = 2) -> Lab:
         lab.agent_toml += (
             f'[[collectors.ipmi.bmcs]]\naddress = "{sim.address}"\nuser = "{USER}"\n'
             f'secrets_file = "{secrets}"\npassword_key = "lab.password"\n'
-            f'asset = "rack1-server{i}"\nrack = "rack1"\nunit = "{10 * i}"\nsite = "demo"\n')
+            f'asset = "{name}"\nrack = "rack1"\nunit = "{10 * i}"\nsite = "demo"\n')
     lab.agent_toml = (f"[collectors.ipmi]\ninterval_seconds = 5\ntimeout_seconds = 5\n"
                       f'state_dir = "{workdir / "state"}"\n') + lab.agent_toml
     return lab

@@ -73,7 +73,7 @@ def _group(g: Section) -> StandbyGroup:
         lag_limit_seconds=g.float("lag_limit_seconds", 5.0, minimum=0),
         lag_max_age_seconds=g.float("lag_max_age_seconds", 30.0, minimum=0.1),
         heartbeat_max_age_seconds=g.float("heartbeat_max_age_seconds", 15.0, minimum=0.1),
-        drill_max_age_days=g.float("drill_max_age_days", 90.0, minimum=0.01),
+        drill_max_age_days=g.float("drill_max_age_days", 90.0, minimum=0),  # 0: not required
     )
     files = tuple(g.str_list("config_files"))
     for f in files:  # names as the members' agents report them (their config_files keys)

@@ -84,7 +84,7 @@ def _health(ev: Evidence, now_ms: int) -> tuple[model.Status, str]:
     """Worst fresh status of the member's hardware and OS (not its standby or power readings)."""
     worst, why = S.OK, ""
     for r in ev.readings:
-        if r.sensor_id.startswith("standby:") or r.sensor_id == BMC_POWER \
+        if r.sensor_id.startswith("standby:") or r.sensor_id in (BMC_POWER, BMC_REACHABILITY) \
                 or r.kind in (K.COLLECTOR_HEALTH, K.READINESS):
             continue
         f = freshness(r, ev.agent_interval_seconds, now_ms)
@@ -144,6 +144,11 @@ def _member_state(group: StandbyGroup, member: str, evidence: Mapping[str, Evide
     ev = evidence.get(member) or Evidence(member)
     role, _ = _role(ev, now_ms)
     health, health_reason = _health(ev, now_ms)
+    bmc_ev = evidence.get(group.bmc_of(member))
+    if bmc_ev is not None and bmc_ev.asset_id != member:  # the server's sensors live on its BMC
+        bmc_health, bmc_reason = _health(bmc_ev, now_ms)
+        if bmc_health is not S.UNKNOWN and (health is S.UNKNOWN or bmc_health > health):
+            health, health_reason = bmc_health, bmc_reason
     app = _seen(ev, HEALTH_SENSOR, now_ms)
     lag, lag_age, _ = _lag(ev, now_ms)
     hb = _seen(ev, HEARTBEAT_SENSOR, now_ms)
@@ -183,9 +188,11 @@ def _standby_reasons(group: StandbyGroup, m: MemberState, ev: Evidence, now_ms: 
                           f"the application on standby {who} reports itself unhealthy", who))
     hb = _seen(ev, HEARTBEAT_SENSOR, now_ms)
     hb_limit = f"{lim.heartbeat_max_age_seconds:g}s"
-    if hb is None:
+    if hb is None or hb.reading.value is None or hb.reading.status is S.UNKNOWN:
+        why = f": {hb.reading.reason}" if hb is not None and hb.reading.reason else ""
         out.append(Reason("heartbeat_missing", Verdict.NOT_READY,
-                          f"no heartbeat from standby {who}", who, limit=hb_limit))
+                          f"no heartbeat from standby {who}{why}", who, limit=hb_limit,
+                          age_ms=hb.age_ms if hb else -1))
     elif not hb.fresh or m.heartbeat_age_ms > lim.heartbeat_max_age_seconds * 1000:
         age = max(hb.age_ms, m.heartbeat_age_ms)
         out.append(Reason("heartbeat_stale", Verdict.NOT_READY,
@@ -324,7 +331,10 @@ def evaluate(group: StandbyGroup, evidence: Mapping[str, Evidence], now_ms: int,
                 reasons.extend(found)
     reasons.extend(_config_reasons(group, states))
     drill_limit_ms = group.limits.drill_max_age_days * 86_400_000
-    if last_drill_unix_ms <= 0:
+    if drill_limit_ms <= 0:
+        notes.append(Reason("drills_not_required", Verdict.READY,
+                            "this group does not require switchover drills"))
+    elif last_drill_unix_ms <= 0:
         reasons.append(Reason("drill_never", Verdict.DEGRADED,
                               "no successful switchover drill on record",
                               limit=f"{group.limits.drill_max_age_days:g}d"))

@@ -10,6 +10,7 @@ from controller.alerts.engine import Alert, Changes
 from controller.store import schema
 from controller.store.alerts import AlertSql
 from controller.store.commands import CommandSql
+from controller.store.failover import FailoverSql
 from controller.store.fleet import FleetSql
 from controller.store.records import (
     AgentRow,
@@ -36,6 +37,7 @@ class Store:
         self.fleet = FleetSql(self.conn)
         self.alerts = AlertSql(self.conn)
         self.commands = CommandSql(self.conn)
+        self.failover = FailoverSql(self.conn)
 
     def migrate(self) -> int:
         return schema.migrate(self.conn, self.path)

@@ -253,6 +253,29 @@ MIGRATIONS.append((
 ))
 
 
+MIGRATIONS.append((
+    5,
+    """
+    CREATE TABLE standby_groups (
+        group_id TEXT PRIMARY KEY,
+        epoch INTEGER NOT NULL DEFAULT 0,
+        active TEXT NOT NULL DEFAULT '',
+        updated_ms INTEGER NOT NULL
+    );
+    CREATE TABLE drills (
+        drill_id TEXT PRIMARY KEY,
+        group_id TEXT NOT NULL,
+        started_ms INTEGER NOT NULL,
+        finished_ms INTEGER,
+        outcome TEXT NOT NULL DEFAULT 'running',
+        requested_by TEXT NOT NULL DEFAULT '',
+        body TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE INDEX drills_group ON drills (group_id, started_ms)
+    """,
+))
+
+
 def _now_ms() -> int:
     return int(time.time() * 1000)
 

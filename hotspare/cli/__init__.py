@@ -8,6 +8,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from hotspare.errors import HotSpareError
 from hotspare.tomlconf import ConfigError
 
 # Each module has register(subparsers); its handlers take the parsed args and return an exit code.
@@ -21,6 +22,7 @@ SUBCOMMAND_MODULES = [
     "hotspare.cli.power_cmd",
     "hotspare.cli.ipmi_cmd",
     "hotspare.cli.snmp_cmd",
+    "hotspare.cli.standby_cmd",
 ]
 
 
@@ -65,6 +67,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"hotspare: configuration error: {exc}", file=sys.stderr)
         return 2
+    except HotSpareError as exc:
+        print(f"hotspare: {exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
 

@@ -286,10 +286,10 @@ class IpmiCollector:
         readings = [
             model.Reading(asset, "ipmi:reachability", K.REACHABILITY, 0.0, "", S.CRITICAL,
                           f"{kind}: {message}", now_ms, "BMC reachability",
-                          {"bmc": bmc.target.address, "state": kind}),
+                          {"bmc": bmc.target.address, "state": kind, **self._interval}),
             self._health(bmc, started, now_ms, f"{kind}: {message}"),
             model.Reading(asset, "ipmi:power", K.POWER_STATE, None, "", S.UNKNOWN,
-                          f"BMC {kind}", now_ms, "Chassis power"),
+                          f"BMC {kind}", now_ms, "Chassis power", dict(self._interval)),
         ]
         readings += [model.Reading(asset, f"ipmi:{name}", K.OTHER, None, "", S.UNKNOWN,
                                    f"no data: BMC {kind}", now_ms, name)
@@ -297,11 +297,16 @@ class IpmiCollector:
         assets = () if bmc.asset else (self._asset(bmc),)
         return model.Batch(readings=tuple(readings), assets=assets)
 
+    @property
+    def _interval(self) -> dict[str, str]:
+        """Every BMC reading carries its poll interval (the freshness rule uses it)."""
+        return {"interval_seconds": f"{self.config.interval_seconds:g}"}
+
     def _health(self, bmc: _Bmc, started: float, now_ms: int, error: str = "") -> model.Reading:
         return model.Reading(
             bmc.target.asset.asset_id, "ipmi:poll", K.COLLECTOR_HEALTH,
             round(time.monotonic() - started, 4), "s", S.CRITICAL if error else S.OK, error,
-            now_ms, "BMC poll", {"skipped_total": str(bmc.skipped_total)})
+            now_ms, "BMC poll", {"skipped_total": str(bmc.skipped_total), **self._interval})
 
     def _asset(self, bmc: _Bmc, fru: dict[str, Any] | None = None) -> model.Asset:
         asset = bmc.asset or bmc.target.asset
@@ -329,10 +334,11 @@ class IpmiCollector:
         readings = [conv.sensor_reading(asset, s, now_ms, interval) for s in p.samples]
         readings.append(model.Reading(
             asset, "ipmi:power", K.POWER_STATE, 1.0 if p.power == "on" else 0.0, "", S.OK,
-            p.power, now_ms, "Chassis power", {"state": p.power}))
+            p.power, now_ms, "Chassis power", {"state": p.power, **self._interval}))
         readings.append(model.Reading(
             asset, "ipmi:reachability", K.REACHABILITY, 1.0, "", S.OK, "", now_ms,
-            "BMC reachability", {"bmc": bmc.target.address, "cipher_suite": str(p.cipher_suite)}))
+            "BMC reachability", {"bmc": bmc.target.address, "cipher_suite": str(p.cipher_suite),
+                                 **self._interval}))
         readings.append(self._health(bmc, started, now_ms))
         events = self._sel_events(bmc, p, now_ms)
         assets: tuple[model.Asset, ...] = ()
