@@ -76,7 +76,7 @@ def endpoint() -> Iterator[tuple[str, dict[str, object]]]:
     answer: dict[str, object] = {"body": b'{"role": "active", "healthy": true}', "code": 200}
 
     class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802
+        def do_GET(self) -> None:
             self.send_response(int(answer["code"]))  # type: ignore[call-overload]
             self.end_headers()
             self.wfile.write(answer["body"])  # type: ignore[arg-type]
