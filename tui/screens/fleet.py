@@ -32,6 +32,7 @@ class FleetScreen(Screen[None]):
         Binding("escape", "clear_search", "Clear", show=False),
         Binding("p", "worst_first", "Problems first"),
         Binding("A", "alerts", "Alerts"),
+        Binding("F", "failover", "Failover"),
         Binding("enter", "open", "Open", show=False),
     ]
 
@@ -163,6 +164,11 @@ class FleetScreen(Screen[None]):
         from tui.screens.alerts import AlertsScreen
 
         self.app.push_screen(AlertsScreen())
+
+    def action_failover(self) -> None:
+        from tui.screens.failover import FailoverScreen
+
+        self.app.push_screen(FailoverScreen())
 
     def open_asset(self, asset_id: str) -> None:
         from tui.screens.asset import AssetScreen
