@@ -60,7 +60,7 @@ class Controller:
 
     def _committed(self, result: IngestResult) -> None:
         self.hub.publish(result.changed_assets)
-        self.readiness.on_committed(result.changed_assets)
+        self.readiness.on_committed(result)
 
     async def _register(self, hello: agent_pb2.Hello) -> int:
         assets = [convert.asset_from_pb(a) for a in hello.assets if a.asset_id]

@@ -7,7 +7,7 @@ ineligible, never "assume zero". Every age uses the one freshness rule (controll
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from controller.failover.config import StandbyGroup
 from controller.freshness import freshness
@@ -39,9 +39,13 @@ class Evidence:
     agent_up: bool = False
     agent_interval_seconds: float | None = None
     readings: tuple[model.Reading, ...] = ()
+    by_sensor: dict[str, model.Reading] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "by_sensor", {r.sensor_id: r for r in self.readings})
 
     def reading(self, sensor_id: str) -> model.Reading | None:
-        return next((r for r in self.readings if r.sensor_id == sensor_id), None)
+        return self.by_sensor.get(sensor_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,6 +273,26 @@ def _config_reasons(group: StandbyGroup, states: Sequence[MemberState]) -> list[
 
 def _worst(reasons: Sequence[Reason]) -> Verdict:
     return max((r.verdict for r in reasons), key=lambda v: v.rank, default=Verdict.READY)
+
+
+def next_change_ms(group: StandbyGroup, evidence: Mapping[str, Evidence], now_ms: int) -> int:
+    """The earliest time the group's verdict could change by time alone (evidence ageing out)."""
+    soonest = now_ms + 60_000
+    lag_age_ms = int(group.limits.lag_max_age_seconds * 1000)
+    for asset in (*group.members, *group.fencing.values()):
+        ev = evidence.get(asset)
+        if ev is None:
+            continue
+        for r in ev.readings:
+            f = freshness(r, ev.agent_interval_seconds, now_ms)
+            expiry = r.time_unix_ms + f.limit_ms
+            if r.sensor_id == LAG_SENSOR:
+                measured = r.labels.get(MEASURED_LABEL, "")
+                start = int(measured) if measured.isdigit() else r.time_unix_ms
+                expiry = min(expiry, start + lag_age_ms)
+            if now_ms < expiry < soonest:
+                soonest = expiry
+    return soonest + 1
 
 
 def evaluate(group: StandbyGroup, evidence: Mapping[str, Evidence], now_ms: int, *,

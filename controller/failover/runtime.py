@@ -7,11 +7,12 @@ import contextlib
 import logging
 import time
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from controller import fleet
 from controller.failover.config import StandbyGroup
-from controller.failover.readiness import Evidence, SparesCheck, evaluate
-from controller.store import Database, Store
+from controller.failover.readiness import Evidence, SparesCheck, evaluate, next_change_ms
+from controller.store import AgentRow, Database, IngestResult, Store
 from hotspare import model
 from hotspare.standby import GroupReadiness, Verdict
 
@@ -44,27 +45,12 @@ def readiness_reading(r: GroupReadiness, interval_seconds: float) -> model.Readi
                 "codes": ",".join(sorted(codes))})
 
 
-def gather(store: Store, asset_ids: Iterable[str], now_ms: int) -> dict[str, Evidence]:
-    """Evidence for the given assets from one consistent read."""
-    wanted = sorted(set(asset_ids))
-    agents = {a.agent_id: a for a in store.fleet.agents()}
-    owners = {a.asset_id: agent_id for a, agent_id in store.fleet.assets() if a.asset_id in
-              set(wanted)}
-    latest: dict[str, list[model.Reading]] = {}
-    for r in store.fleet.latest_readings([a for a in wanted if a in owners]):
-        latest.setdefault(r.asset_id, []).append(r)
-    out = {}
-    for asset_id in wanted:
-        agent = agents.get(owners.get(asset_id, ""))
-        out[asset_id] = Evidence(
-            asset_id, known=asset_id in owners, agent_up=fleet.agent_up(agent, now_ms),
-            agent_interval_seconds=agent.interval_seconds if agent else None,
-            readings=tuple(latest.get(asset_id, ())))
-    return out
-
-
 class ReadinessRuntime:
-    """Recomputes readiness on relevant commits and every tick; remembers the last verdicts."""
+    """Keeps members' and BMCs' latest readings in memory (fed by ingest commits) and re-evaluates
+    a group when its evidence changes or when some of it is due to age out; never polls SQL per
+    reading."""
+
+    OWNERS_REFRESH_SECONDS = 30.0
 
     def __init__(self, groups: Iterable[StandbyGroup], db: Database,
                  alert_feed: Callable[[list[model.Reading]], object] | None = None,
@@ -79,6 +65,11 @@ class ReadinessRuntime:
         for g in self.groups.values():
             for asset in (*g.members, *g.fencing.values()):
                 self._by_asset.setdefault(asset, set()).add(g.name)
+        self._latest: dict[str, dict[str, model.Reading]] = {a: {} for a in self._by_asset}
+        self._owners: dict[str, str] = {}
+        self._owners_read_at = -1e9
+        self._loaded = False
+        self._due: dict[str, int] = {}  # group -> when its verdict may change by time alone
         self._dirty: set[str] = set(self.groups)
         self._wake = asyncio.Event()
         self._watchers: list[asyncio.Queue[list[GroupReadiness]]] = []
@@ -86,12 +77,20 @@ class ReadinessRuntime:
         self.evaluations_total = 0
 
     # ---- inputs -----------------------------------------------------------------------
-    def on_committed(self, changed_assets: Iterable[str]) -> None:
-        """Called after each ingest commit: groups of changed members or BMCs are recomputed."""
-        for asset in changed_assets:
+    def on_committed(self, result: IngestResult) -> None:
+        """After each ingest commit: remember watched readings, mark their groups for re-evaluation."""
+        for r in result.stored_readings:
+            sensors = self._latest.get(r.asset_id)
+            if sensors is not None:
+                prev = sensors.get(r.sensor_id)
+                if prev is None or prev.time_unix_ms <= r.time_unix_ms:
+                    sensors[r.sensor_id] = r
+        for asset in result.changed_assets:
             names = self._by_asset.get(asset)
             if names:
                 self._dirty.update(names)
+                if asset not in self._owners:
+                    self._owners_read_at = -1e9  # a new asset: learn which agent reports it
         if self._dirty:
             self._wake.set()
 
@@ -105,26 +104,59 @@ class ReadinessRuntime:
             self._watchers.remove(queue)
 
     # ---- work -------------------------------------------------------------------------
+    async def _read_state(self) -> tuple[dict[str, AgentRow], dict[str, tuple[int, str]],
+                                         dict[str, int]]:
+        """Agents, epochs and drills (small tables); owners and the first readings when due."""
+        loop = asyncio.get_running_loop()
+        refresh_owners = loop.time() - self._owners_read_at >= self.OWNERS_REFRESH_SECONDS
+        load = not self._loaded
+        watched = list(self._latest)
+
+        def read(store: Store) -> tuple[Any, ...]:
+            owners = store.fleet.owners(watched) if refresh_owners or load else None
+            latest = store.fleet.latest_readings(
+                [a for a in watched if a in (owners or {})]) if load else []
+            return (owners, latest, store.fleet.agents(), store.failover.group_epochs(),
+                    store.failover.last_successful_drills())
+
+        owners, latest, agents, epochs, drills = await self._db.read(read)
+        if owners is not None:
+            self._owners = owners
+            self._owners_read_at = loop.time()
+        if load:
+            for r in latest:
+                self._latest[r.asset_id].setdefault(r.sensor_id, r)
+            self._loaded = True
+        return {a.agent_id: a for a in agents}, epochs, drills
+
+    def _evidence(self, assets: Iterable[str], agents: dict[str, AgentRow], now_ms: int
+                  ) -> dict[str, Evidence]:
+        out = {}
+        for asset in assets:
+            agent = agents.get(self._owners.get(asset, ""))
+            sensors = self._latest.get(asset, {})
+            out[asset] = Evidence(
+                asset, known=asset in self._owners, agent_up=fleet.agent_up(agent, now_ms),
+                agent_interval_seconds=agent.interval_seconds if agent else None,
+                readings=tuple(sensors.values()))
+        return out
+
     async def refresh(self, names: Iterable[str] | None = None) -> list[GroupReadiness]:
         """Recompute the given groups (all by default); returns those whose readiness changed."""
         groups = [self.groups[n] for n in (names if names is not None else self.groups)
                   if n in self.groups]
         if not groups:
             return []
+        agents, epochs, drills = await self._read_state()
         now = _now_ms()
-        assets = {a for g in groups for a in (*g.members, *g.fencing.values())}
-
-        def read(store: Store) -> tuple[dict[str, Evidence], dict[str, tuple[int, str]],
-                                        dict[str, int]]:
-            return (gather(store, assets, now), store.failover.group_epochs(),
-                    store.failover.last_successful_drills())
-
-        evidence, epochs, drills = await self._db.read(read)
         changed = []
         readings = []
         for g in groups:
+            evidence = self._evidence((*g.members, *g.fencing.values()), agents, now)
             r = evaluate(g, evidence, now, epoch=epochs.get(g.name, (0, ""))[0],
                          last_drill_unix_ms=drills.get(g.name, 0), spares=self.spares)
+            self._due[g.name] = min(next_change_ms(g, evidence, now),
+                                    _agent_deadline(g, self._owners, agents, now))
             self.evaluations_total += 1
             before = self.current.get(g.name)
             self.current[g.name] = r
@@ -154,24 +186,44 @@ class ReadinessRuntime:
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
 
+    def _due_now(self, now_ms: int) -> set[str]:
+        return {name for name, due in self._due.items() if due <= now_ms}
+
     async def _run(self) -> None:
+        """Evaluate dirty groups (commits) and due groups (time alone); a full pass each minute."""
         loop = asyncio.get_running_loop()
         next_full = loop.time()
         while True:
-            timeout = max(0.0, next_full - loop.time())
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout)
+                await asyncio.wait_for(self._wake.wait(), self._tick)
             self._wake.clear()
-            full = loop.time() >= next_full
-            names = None if full else set(self._dirty)
-            self._dirty.clear()
-            if full:
-                next_full = loop.time() + self._tick
+            if loop.time() >= next_full:
+                names: set[str] | None = None
+                next_full = loop.time() + 60.0
+                self._dirty.clear()
+            else:
+                names = self._dirty | self._due_now(_now_ms())
+                self._dirty.clear()
             try:
-                await self.refresh(names)
+                if names is None or names:
+                    await self.refresh(names)
             except Exception as exc:  # a failed evaluation is logged and retried next tick
                 log.error("readiness evaluation failed: %s", exc)
             await asyncio.sleep(0.05)  # coalesce commit bursts
+
+
+def _agent_deadline(g: StandbyGroup, owners: dict[str, str], agents: dict[str, AgentRow],
+                    now_ms: int) -> int:
+    """When an agent of the group's assets would count as down if it stays silent."""
+    soonest = now_ms + 60_000
+    for asset in (*g.members, *g.fencing.values()):
+        agent = agents.get(owners.get(asset, ""))
+        if agent is not None:
+            limit = fleet.LIVENESS_INTERVALS * max(agent.interval_seconds, 1.0) * 1000
+            deadline = int(agent.last_seen_ms + limit) + 1
+            if now_ms < deadline < soonest:
+                soonest = deadline
+    return soonest
 
 
 def _signature(r: GroupReadiness) -> tuple[object, ...]:

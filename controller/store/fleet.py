@@ -299,6 +299,17 @@ class FleetSql(Sql):
         ).fetchall()
         return [(_asset_from_row(row), row[13]) for row in rows]
 
+    def owners(self, asset_ids: Sequence[str]) -> dict[str, str]:
+        """Which agent reports each of these assets (absent: no such asset)."""
+        out: dict[str, str] = {}
+        ids = list(asset_ids)
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            out.update(self.conn.execute(
+                f"SELECT asset_id, agent_id FROM assets WHERE asset_id IN"
+                f" ({','.join('?' * len(chunk))})", chunk).fetchall())
+        return out
+
     def asset(self, asset_id: str) -> tuple[model.Asset, str] | None:
         row = self.conn.execute(
             "SELECT asset_id, kind, name, vendor, model, serial, site, room, rack, unit,"
