@@ -273,16 +273,18 @@ def test_snmp_restart_and_counter_wrap_never_give_absurd_rates():
 
 
 def test_snmp_probe_cli(snmpd, tmp_path):
-    proc = cli("snmp", "probe", snmpd.address, "--version", "2c", "--community", COMMUNITY,
-               "--json")
+    community = tmp_path / "community"
+    community.write_text(COMMUNITY + "\n")
+    community.chmod(0o600)
+    v2c = ("--version", "2c", "--allow-insecure", "--community-file", str(community))
+    proc = cli("snmp", "probe", snmpd.address, *v2c, "--json")
     assert proc.returncode == 0, proc.stderr
     import json
 
     doc = json.loads(proc.stdout)
     assert doc["reachable"] and "if-mib" in doc["profiles"]
     assert any(r["sensor_id"] == "ent:1:temperature" for r in doc["readings"])
-    pinned = cli("snmp", "probe", snmpd.address, "--version", "2c", "--community", COMMUNITY,
-                 "--profile", "system", "--json")
+    pinned = cli("snmp", "probe", snmpd.address, *v2c, "--profile", "system", "--json")
     assert json.loads(pinned.stdout)["profiles"] == ["system"]
     user, auth, akey, priv, pkey = V3["sha-aes"]
     secrets = tmp_path / "s.toml"

@@ -62,6 +62,21 @@ class SnmpConfig(CollectorConfig):
     max_concurrent_devices: int = 32  # bursts of requests overflow agents' UDP buffers
 
 
+def insecure_problems(version: str, auth: str = "SHA-256", priv: str = "AES") -> list[str]:
+    """What makes these settings insecure (empty when v3 authPriv with SHA and AES).
+
+    The agent's config and `hotspare snmp probe` both demand an explicit allowance for these.
+    """
+    if version == "2c":
+        return ["SNMPv2c (community in clear text)"]
+    problems = []
+    if auth in INSECURE_AUTH:
+        problems.append(f"auth {auth}")
+    if priv in INSECURE_PRIV:
+        problems.append(f"privacy {priv}")
+    return problems
+
+
 def _secret(sec: Section, key: str) -> str:
     path = sec.str("secrets_file", required=True)
     name = sec.str(key, required=True)
@@ -81,10 +96,9 @@ def _target(sec: Section, known: set[str]) -> Target:
     if version not in ("2c", "3"):
         raise sec.error("version", "must be \"2c\" or \"3\"")
     insecure = sec.str("allow_insecure", "")
-    problems = []
+    auth, priv = "", ""
     if version == "2c":
         creds = Credentials("2c", community=_secret(sec, "community_key"))
-        problems.append("SNMPv2c (community in clear text)")
     else:
         auth = sec.str("auth_protocol", "SHA-256").upper()
         priv = sec.str("priv_protocol", "AES").upper()
@@ -97,10 +111,7 @@ def _target(sec: Section, known: set[str]) -> Target:
             auth_key=_secret(sec, "auth_key") if auth != "NONE" else "",
             priv_protocol=priv,
             priv_key=_secret(sec, "priv_key") if priv != "NONE" else "")
-        if auth in INSECURE_AUTH:
-            problems.append(f"auth {auth}")
-        if priv in INSECURE_PRIV:
-            problems.append(f"privacy {priv}")
+    problems = insecure_problems(version, auth, priv)
     if problems and not insecure:
         raise sec.error("allow_insecure", f"{', '.join(problems)} needs allow_insecure = "
                         "\"<reason>\" (v3 authPriv with SHA and AES is the default)")
