@@ -102,3 +102,18 @@ def test_snmp_security_policy(tmp_path):
                               priv_key="priv"))
     good = parse_config(_section(tmp_path, user="u", auth_key="auth", priv_key="priv"))
     assert good.targets[0].creds.auth_protocol == "SHA-256" and not good.targets[0].asset.flags
+
+
+def test_snmp_abb_ups_detected_by_sysobjectid_or_its_ident_group():
+    profiles = builtin_profiles()
+    abb = profiles["abb"]
+    assert (abb.vendor, abb.asset_kind) == ("ABB", "ups")
+    by_oid = {p.name for p in choose(profiles, "1.3.6.1.4.1.53973.1.1", set())}
+    assert "abb" in by_oid and "system" in by_oid
+    net_snmp_id = "1.3.6.1.4.1.8072.3.2.10"  # a card reporting a generic sysObjectID
+    assert "abb" not in {p.name for p in choose(profiles, net_snmp_id, set())}
+    by_probe = {p.name for p in choose(profiles, net_snmp_id, {"1.3.6.1.4.1.53973.1.1.1.1.1"})}
+    assert "abb" in by_probe
+    # enterprise 5397 (another maker) must not match 53973's prefix, nor 53973 another's
+    assert "abb" not in {p.name for p in choose(profiles, "1.3.6.1.4.1.5397.3", set())}
+    assert "riello" not in by_oid and "cyberpower" not in by_oid
