@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import socket
 import statistics
 import time
@@ -385,3 +386,30 @@ def test_snmp_v2c_wrong_community_is_auth_failed_and_silence_stays_unreachable(s
         assert silent.requests >= 2  # the v2c request and the discovery probe
     finally:
         silent.stop()
+
+
+def test_snmp_storage_read_only_filesystems_and_per_target_patterns_on_net_snmp(snmpd):
+    """Against snmpd's own hrStorage and hrFSTable, as snmpbulkwalk reads them."""
+    names = snmpd.values("snmpbulkwalk", "1.3.6.1.2.1.25.2.3.1.3")
+    access = snmpd.values("snmpbulkwalk", "1.3.6.1.2.1.25.3.8.1.5")
+    storage_of = snmpd.values("snmpbulkwalk", "1.3.6.1.2.1.25.3.8.1.7")
+    read_only = {names[f"1.3.6.1.2.1.25.2.3.1.3.{storage_of[o.replace('.8.1.5.', '.8.1.7.')]}"]
+                 for o, v in access.items() if v in ("2", "readOnly")}
+    mounts = set(names.values())
+    assert "/" in mounts and "/dev/shm" in mounts, mounts
+    coll, _ = _collector(_target(snmpd.address, _creds("v2c"), "host"))
+    got = {r.sensor_id for r in asyncio.run(coll.poll(coll.devices[0])).batch.readings}
+    assert "hr:storage:/" in got and "hr:storage:/dev/shm" not in got  # a pseudo filesystem
+    assert not {f"hr:storage:{m}" for m in read_only} & got  # read-only: hrFSAccess joined
+    tailored = dataclasses.replace(_target(snmpd.address, _creds("v2c"), "host"),
+                                   storage_exclude=("^/$",), storage_include=("^/dev/shm$",))
+    coll, _ = _collector(tailored)
+    by_id = {r.sensor_id: r for r in asyncio.run(coll.poll(coll.devices[0])).batch.readings}
+    assert "hr:storage:/" not in by_id
+    shm = next(o.rsplit(".", 1)[1] for o, n in names.items() if n == "/dev/shm")
+    size = int(snmpd.values("snmpget", f"1.3.6.1.2.1.25.2.3.1.5.{shm}")
+               [f"1.3.6.1.2.1.25.2.3.1.5.{shm}"])
+    used = int(snmpd.values("snmpget", f"1.3.6.1.2.1.25.2.3.1.6.{shm}")
+               [f"1.3.6.1.2.1.25.2.3.1.6.{shm}"])
+    expected = 100 * used / size if size else None
+    assert by_id["hr:storage:/dev/shm"].value == pytest.approx(expected, abs=0.5)
