@@ -38,3 +38,22 @@ def load_secret(path: Path, key: str) -> str:
     if not isinstance(node, str) or not node:
         raise ConfigError(f"{path}: secret {key!r} must be a non-empty string")
     return node
+
+
+def load_secret_file(path: Path) -> str:
+    """A file holding one secret on its first line (trailing newline ignored), mode 0600/0400.
+
+    The value never appears in an error message.
+    """
+    check_mode(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read secret file: {exc}") from exc
+    lines = text.splitlines()
+    value = lines[0].strip() if lines else ""
+    if not value:
+        raise ConfigError(f"{path}: the secret file is empty (the secret goes on its first line)")
+    if any(line.strip() for line in lines[1:]):
+        raise ConfigError(f"{path}: the secret file must hold one line, the secret itself")
+    return value

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import socket
 import statistics
 import time
@@ -273,16 +274,18 @@ def test_snmp_restart_and_counter_wrap_never_give_absurd_rates():
 
 
 def test_snmp_probe_cli(snmpd, tmp_path):
-    proc = cli("snmp", "probe", snmpd.address, "--version", "2c", "--community", COMMUNITY,
-               "--json")
+    community = tmp_path / "community"
+    community.write_text(COMMUNITY + "\n")
+    community.chmod(0o600)
+    v2c = ("--version", "2c", "--allow-insecure", "--community-file", str(community))
+    proc = cli("snmp", "probe", snmpd.address, *v2c, "--json")
     assert proc.returncode == 0, proc.stderr
     import json
 
     doc = json.loads(proc.stdout)
     assert doc["reachable"] and "if-mib" in doc["profiles"]
     assert any(r["sensor_id"] == "ent:1:temperature" for r in doc["readings"])
-    pinned = cli("snmp", "probe", snmpd.address, "--version", "2c", "--community", COMMUNITY,
-                 "--profile", "system", "--json")
+    pinned = cli("snmp", "probe", snmpd.address, *v2c, "--profile", "system", "--json")
     assert json.loads(pinned.stdout)["profiles"] == ["system"]
     user, auth, akey, priv, pkey = V3["sha-aes"]
     secrets = tmp_path / "s.toml"
@@ -383,3 +386,30 @@ def test_snmp_v2c_wrong_community_is_auth_failed_and_silence_stays_unreachable(s
         assert silent.requests >= 2  # the v2c request and the discovery probe
     finally:
         silent.stop()
+
+
+def test_snmp_storage_read_only_filesystems_and_per_target_patterns_on_net_snmp(snmpd):
+    """Against snmpd's own hrStorage and hrFSTable, as snmpbulkwalk reads them."""
+    names = snmpd.values("snmpbulkwalk", "1.3.6.1.2.1.25.2.3.1.3")
+    access = snmpd.values("snmpbulkwalk", "1.3.6.1.2.1.25.3.8.1.5")
+    storage_of = snmpd.values("snmpbulkwalk", "1.3.6.1.2.1.25.3.8.1.7")
+    read_only = {names[f"1.3.6.1.2.1.25.2.3.1.3.{storage_of[o.replace('.8.1.5.', '.8.1.7.')]}"]
+                 for o, v in access.items() if v in ("2", "readOnly")}
+    mounts = set(names.values())
+    assert "/" in mounts and "/dev/shm" in mounts, mounts
+    coll, _ = _collector(_target(snmpd.address, _creds("v2c"), "host"))
+    got = {r.sensor_id for r in asyncio.run(coll.poll(coll.devices[0])).batch.readings}
+    assert "hr:storage:/" in got and "hr:storage:/dev/shm" not in got  # a pseudo filesystem
+    assert not {f"hr:storage:{m}" for m in read_only} & got  # read-only: hrFSAccess joined
+    tailored = dataclasses.replace(_target(snmpd.address, _creds("v2c"), "host"),
+                                   storage_exclude=("^/$",), storage_include=("^/dev/shm$",))
+    coll, _ = _collector(tailored)
+    by_id = {r.sensor_id: r for r in asyncio.run(coll.poll(coll.devices[0])).batch.readings}
+    assert "hr:storage:/" not in by_id
+    shm = next(o.rsplit(".", 1)[1] for o, n in names.items() if n == "/dev/shm")
+    size = int(snmpd.values("snmpget", f"1.3.6.1.2.1.25.2.3.1.5.{shm}")
+               [f"1.3.6.1.2.1.25.2.3.1.5.{shm}"])
+    used = int(snmpd.values("snmpget", f"1.3.6.1.2.1.25.2.3.1.6.{shm}")
+               [f"1.3.6.1.2.1.25.2.3.1.6.{shm}"])
+    expected = 100 * used / size if size else None
+    assert by_id["hr:storage:/dev/shm"].value == pytest.approx(expected, abs=0.5)

@@ -153,3 +153,8 @@ def test_snmp_walk_vendor_detection():
     assert "apc-powernet" not in chosen["vertiv-power"]
     pdu = {p.name for p in snmprec.profiles_for(_walk("apc-7902b"))}
     assert "apc-powernet" not in pdu  # an APC rack PDU is not a UPS
+
+
+@pytest.mark.parametrize("path", WALKS, ids=lambda p: p.stem)
+def test_snmp_walk_abb_detected_on_no_other_makers_device(path: Path):
+    assert "abb" not in {p.name for p in snmprec.profiles_for(snmprec.load(path))}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,6 +47,8 @@ class Target:
     retries: int = 1
     profiles: tuple[str, ...] = ()
     insecure_reason: str = ""
+    storage_exclude: tuple[str, ...] = ()  # regexes over hrStorageDescr, added to the profile's
+    storage_include: tuple[str, ...] = ()  # regexes: rows kept although the profile drops them
 
     @property
     def address(self) -> str:
@@ -60,6 +63,45 @@ class SnmpConfig(CollectorConfig):
     discovery_interval_seconds: float = 4 * 3600.0
     max_repetitions: int = 25
     max_concurrent_devices: int = 32  # bursts of requests overflow agents' UDP buffers
+
+
+def insecure_problems(version: str, auth: str = "SHA-256", priv: str = "AES") -> list[str]:
+    """What makes these settings insecure (empty when v3 authPriv with SHA and AES).
+
+    The agent's config and `hotspare snmp probe` both demand an explicit allowance for these.
+    """
+    if version == "2c":
+        return ["SNMPv2c (community in clear text)"]
+    problems = []
+    if auth in INSECURE_AUTH:
+        problems.append(f"auth {auth}")
+    if priv in INSECURE_PRIV:
+        problems.append(f"privacy {priv}")
+    return problems
+
+
+def _patterns(sec: Section, key: str) -> tuple[str, ...]:
+    out = []
+    for text in sec.str_list(key):
+        try:
+            re.compile(text)
+        except re.error as exc:
+            raise sec.error(key, f"bad regular expression {text!r}: {exc}") from None
+        if not text:
+            raise sec.error(key, "an empty pattern matches every row")
+        out.append(text)
+    return tuple(out)
+
+
+def tailored(profile: Profile, target: Target) -> Profile:
+    """The profile with the target's own storage patterns on its `storage` filter tables."""
+    if not (target.storage_exclude or target.storage_include):
+        return profile
+    tables = tuple(
+        dataclasses.replace(t, exclude_patterns=t.exclude_patterns + target.storage_exclude,
+                            include_patterns=t.include_patterns + target.storage_include)
+        if t.target_filter == "storage" else t for t in profile.tables)
+    return dataclasses.replace(profile, tables=tables)
 
 
 def _secret(sec: Section, key: str) -> str:
@@ -81,10 +123,9 @@ def _target(sec: Section, known: set[str]) -> Target:
     if version not in ("2c", "3"):
         raise sec.error("version", "must be \"2c\" or \"3\"")
     insecure = sec.str("allow_insecure", "")
-    problems = []
+    auth, priv = "", ""
     if version == "2c":
         creds = Credentials("2c", community=_secret(sec, "community_key"))
-        problems.append("SNMPv2c (community in clear text)")
     else:
         auth = sec.str("auth_protocol", "SHA-256").upper()
         priv = sec.str("priv_protocol", "AES").upper()
@@ -97,10 +138,7 @@ def _target(sec: Section, known: set[str]) -> Target:
             auth_key=_secret(sec, "auth_key") if auth != "NONE" else "",
             priv_protocol=priv,
             priv_key=_secret(sec, "priv_key") if priv != "NONE" else "")
-        if auth in INSECURE_AUTH:
-            problems.append(f"auth {auth}")
-        if priv in INSECURE_PRIV:
-            problems.append(f"privacy {priv}")
+    problems = insecure_problems(version, auth, priv)
     if problems and not insecure:
         raise sec.error("allow_insecure", f"{', '.join(problems)} needs allow_insecure = "
                         "\"<reason>\" (v3 authPriv with SHA and AES is the default)")
@@ -121,7 +159,8 @@ def _target(sec: Section, known: set[str]) -> Target:
         flags=("insecure_transport",) if problems else ())
     target = Target(host, port, creds, asset, sec.float("timeout_seconds", 2.0, minimum=0.05),
                     sec.int("retries", 1, minimum=0), tuple(sec.str_list("profiles")),
-                    insecure if problems else "")
+                    insecure if problems else "", _patterns(sec, "storage_exclude"),
+                    _patterns(sec, "storage_include"))
     available = builtin_profiles()
     for name in target.profiles:
         if name not in available:
@@ -282,8 +321,8 @@ class SnmpCollector:
                     found = await dev.session.walk(p.probe, max_rows=1)
                     if found:
                         answered.add(p.probe)
-            dev.profiles = choose(self.profiles, str(ident.get("object_id") or ""), answered,
-                                  target.profiles)
+            dev.profiles = [tailored(p, target) for p in choose(
+                self.profiles, str(ident.get("object_id") or ""), answered, target.profiles)]
             dev.last_discovery = now
             dev.identity = ident
         roots = [oid for p in dev.profiles for oid in p.oids(discovery)]

@@ -43,14 +43,27 @@ class CounterState:
         self.samples.clear()
 
 
+def _column(walked: Mapping[str, Value], column: str) -> dict[str, Value]:
+    prefix = column + "."
+    return {oid[len(prefix):]: value for oid, value in walked.items() if oid.startswith(prefix)}
+
+
 def rows(table: TableSpec, walked: Mapping[str, Value]) -> dict[str, dict[str, Value]]:
-    """Group walked OIDs into rows by index (the OID suffix after each column)."""
+    """Group walked OIDs into rows by index (the OID suffix after each column).
+
+    A join adds another table's columns to the rows its key column points at.
+    """
     out: dict[str, dict[str, Value]] = {}
     for name, column in table.columns.items():
-        prefix = column + "."
-        for oid, value in walked.items():
-            if oid.startswith(prefix):
-                out.setdefault(oid[len(prefix):], {})[name] = value
+        for index, value in _column(walked, column).items():
+            out.setdefault(index, {})[name] = value
+    if table.join is not None:
+        ours = {other: _text(index) for other, index in _column(walked, table.join.key).items()}
+        for name, column in table.join.columns.items():
+            for other, value in _column(walked, column).items():
+                row = out.get(ours.get(other, ""))
+                if row is not None:
+                    row[name] = value
     return out
 
 
@@ -319,12 +332,16 @@ def readings_for(asset_id: str, table: TableSpec, walked: Mapping[str, Value], n
     thr_rows = _threshold_rows(table, walked)
     absent = _absent_rows(table, table_rows)
     excluded = [re.compile(p) for p in table.exclude_patterns]
+    included = [re.compile(p) for p in table.include_patterns]
     for index, row in sorted(table_rows.items()):
-        if table.skip_column and str(row.get(table.skip_column)) in table.skip_values:
+        subject = _text(row.get(table.exclude_column)) if table.exclude_column else ""
+        kept = any(p.search(subject) for p in included)
+        if table.skip_column and str(row.get(table.skip_column)) in table.skip_values \
+                and not kept:
             continue
         if index in absent:
             continue
-        if excluded and any(p.search(_text(row.get(table.exclude_column))) for p in excluded):
+        if excluded and not kept and any(p.search(subject) for p in excluded):
             continue
         for spec in table.readings:
             if spec.when_column and str(row.get(spec.when_column)) not in spec.when_values:

@@ -89,6 +89,19 @@ class TableSpec:
     all_zero_absent: bool = False  # ... and every row at 0 is an absent group (no bypass)
     parent_column: str = ""  # index of the containing row: {column@parent} in templates
     thresholds: ThresholdRows | None = None
+    join: JoinSpec | None = None
+    include_patterns: tuple[str, ...] = ()  # rows whose exclude_column matches one are kept
+    # although an exclude pattern or skip value would drop them (set per target)
+    target_filter: str = ""  # per-target `<target_filter>_exclude`/`_include` patterns apply
+
+
+@dataclass(frozen=True, slots=True)
+class JoinSpec:
+    """Columns of another table whose `key` column holds this table's index (hrFSTable ->
+    hrStorage by hrFSStorageIndex): they join the row under their names."""
+
+    key: str
+    columns: dict[str, str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +132,8 @@ class Profile:
         for t in self.tables:
             if discovery or not t.discovery_only:
                 out += t.columns.values()
+                if t.join:
+                    out += [t.join.key, *t.join.columns.values()]
                 if t.thresholds:
                     thr = t.thresholds
                     out += [c for c in (thr.severity, thr.relation, thr.value, thr.evaluation)
@@ -226,7 +241,18 @@ def parse_profile(path: Path, text: str) -> Profile:
         columns = t.str_map("columns")
         if not columns:
             raise t.error("columns", "a table needs columns")
-        readings = tuple(_reading(r, columns) for r in t.tables("readings"))
+        join = None
+        if "join" in t.data:
+            jsec = t.table_("join")
+            join = JoinSpec(key=jsec.str("key", required=True), columns=jsec.str_map("columns"))
+            if not join.columns:
+                raise jsec.error("columns", "a join needs columns")
+            for name in join.columns:
+                if name in columns:
+                    raise jsec.error("columns", f"{name!r} is already a column of the table")
+            jsec.finish()
+        known = {**columns, **(join.columns if join else {})}
+        readings = tuple(_reading(r, known) for r in t.tables("readings"))
         components = tuple(_component(c) for c in t.tables("components"))
         skip = t.table_("skip")
         exclude = t.table_("exclude")
@@ -251,10 +277,13 @@ def parse_profile(path: Path, text: str) -> Profile:
                                    for p in exclude.str_list("patterns")),
             absent_if_zero=tuple(t.str_list("absent_if_zero")),
             all_zero_absent=t.bool("all_zero_absent", False),
-            parent_column=t.str("parent_column", ""), thresholds=thresholds)
+            parent_column=t.str("parent_column", ""), thresholds=thresholds, join=join,
+            target_filter=t.str("target_filter", ""))
+        if table.target_filter and not table.exclude_column:
+            raise t.error("target_filter", "needs exclude.column (what the patterns match)")
         for col in (table.skip_column, table.exclude_column, table.parent_column,
                     *table.absent_if_zero):
-            if col and col not in columns:
+            if col and col not in known:
                 raise t.error(None, f"table {table.name!r} uses unknown column {col!r}")
         tables.append(table)
         skip.finish()
