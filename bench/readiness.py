@@ -3,11 +3,11 @@
 A real SQLite database (the controller's own store) holds the latest readings of 2,000 members
 and 2,000 BMCs; the readiness runtime then recomputes (a) every group, as the minute's
 safety pass does, and (b) the groups whose members changed in one 5 s probe round, as after
-ingest commits. The budget is 5 %
-of one core: 250 ms of CPU per 5 s. Readiness keeps the evidence in memory, fed by commits, so a
-probe round costs one evaluation per group; groups are otherwise re-evaluated when some evidence
-is due to age out, plus a safety pass over all groups each minute. The reference in the same run is reading the same latest
-readings with plain sqlite3 (the floor any evaluation pays).
+ingest commits. The budget is 5 % of one core: 250 ms of CPU per 5 s. Readiness keeps the
+evidence in memory, fed by commits, so a probe round costs one evaluation per group; groups are
+otherwise re-evaluated when some evidence is due to age out, plus a safety pass over all groups
+each minute. The reference in the same run is reading the same latest readings with plain
+sqlite3 (the floor any evaluation pays).
 """
 
 from __future__ import annotations
@@ -22,11 +22,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from controller.failover.config import StandbyGroup  # noqa: E402
-from controller.failover.runtime import ReadinessRuntime  # noqa: E402
-from controller.store import Database, IngestItem, IngestResult  # noqa: E402
-from hotspare import model  # noqa: E402
-from hotspare.standby import GroupLimits  # noqa: E402
+from controller.failover.config import StandbyGroup
+from controller.failover.runtime import ReadinessRuntime
+from controller.store import Database, IngestItem, IngestResult
+from hotspare import model
+from hotspare.standby import GroupLimits
 
 K, S = model.ReadingKind, model.Status
 PROBE_INTERVAL_SECONDS = 5.0
