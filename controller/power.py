@@ -43,7 +43,8 @@ class ControlService(control_pb2_grpc.ControlServiceServicer):
         command = model.Command(
             command_id=request.command_id or f"pw-{secrets.token_hex(8)}",
             asset_id=request.asset_id, deadline_unix_ms=int((time.time() + timeout) * 1000),
-            action="power", power_action=action, requested_by=request.requested_by or "unknown")
+            action="power", power_action=action, requested_by=request.requested_by or "unknown",
+            timeout_seconds=timeout)
         await self._worker.run(self._store.record_power_request, command.command_id,
                                command.asset_id, agent_id, action.value, command.requested_by,
                                int(time.time() * 1000))

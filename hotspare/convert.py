@@ -220,6 +220,8 @@ def command_to_pb(c: model.Command) -> agent_pb2.Command:
         deadline_unix_ms=c.deadline_unix_ms,
         group_epoch=c.group_epoch,
         requested_by=c.requested_by,
+        timeout_seconds=c.timeout_seconds,
+        request_id=c.request_id,
     )
     if c.action == "power":
         assert c.power_action is not None
@@ -228,6 +230,7 @@ def command_to_pb(c: model.Command) -> agent_pb2.Command:
         msg.fence.group_id = c.group_id
     elif c.action == "promote":
         msg.promote.group_id = c.group_id
+        msg.promote.fence_command_id = c.fence_command_id
     elif c.action == "demote":
         msg.demote.group_id = c.group_id
     else:
@@ -240,13 +243,15 @@ def command_from_pb(msg: agent_pb2.Command) -> model.Command:
     if action is None:
         raise ConversionError(f"command {msg.command_id!r} has no action")
     power_action = None
-    group_id = ""
+    group_id = fence_command_id = ""
     if action == "power":
         power_action = _POWER_FROM_PB.get(msg.power.action)
         if power_action is None:
             raise ConversionError(f"command {msg.command_id!r}: unknown power action")
     else:
         group_id = getattr(msg, action).group_id
+    if action == "promote":
+        fence_command_id = msg.promote.fence_command_id
     return model.Command(
         command_id=msg.command_id,
         asset_id=msg.asset_id,
@@ -256,6 +261,9 @@ def command_from_pb(msg: agent_pb2.Command) -> model.Command:
         group_id=group_id,
         group_epoch=msg.group_epoch,
         requested_by=msg.requested_by,
+        timeout_seconds=msg.timeout_seconds,
+        request_id=msg.request_id,
+        fence_command_id=fence_command_id,
     )
 
 
