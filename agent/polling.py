@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import enum
+import functools
 import math
 import time
 from collections.abc import Awaitable, Callable, Coroutine, Iterable
@@ -47,6 +48,13 @@ def skipped_intervals(failures: int, state: DeviceState) -> int:
     if state is DeviceState.AUTH_FAILED:
         failures = max(failures, 3)
     return min(2 ** (failures - 1), BACKOFF_MAX_SKIPPED_INTERVALS + 1) - 1
+
+
+class Overrun(enum.Enum):
+    """What happens to a poll that misses its budget."""
+
+    CANCEL = "cancel"  # asyncio work (SNMP): cancelled at the budget
+    KEEP = "keep"  # uninterruptible work (a BMC worker's call): runs on, device skipped
 
 
 class Due(enum.Enum):
@@ -147,34 +155,54 @@ class DevicePoller:
         return Due.POLL
 
     async def attempt(self, track: DeviceTrack, poll: Callable[[], Awaitable[T]],
-                      budget_seconds: float | None,
-                      gate: asyncio.Semaphore | None = None) -> Attempt[T]:
-        """Run one poll; the budget starts when the gate lets the device in. Errors whose
-        class is one of the collector's (with a `kind`) become a failed attempt; others raise."""
+                      budget_seconds: float, gate: asyncio.Semaphore | None = None,
+                      overrun: Overrun = Overrun.CANCEL,
+                      prepare: Callable[[], Awaitable[object]] | None = None) -> Attempt[T]:
+        """Run one poll; the budget starts when the gate lets the device in and `prepare`
+        (starting a worker process, say, bounded on its own) is done.
+
+        A poll that misses its budget is a failed attempt (unreachable) at once. With
+        Overrun.CANCEL it is cancelled; with Overrun.KEEP (blocking work that cannot be
+        interrupted, such as a pyghmi call in a worker) it runs on, bounded by its own limit,
+        and the device stays "polling" until it ends, so the next due polls are skipped,
+        counted, rather than queued behind it. Errors of the collector's classes (with a
+        `kind`) are failed attempts; anything else raises.
+        """
         now = self._monotonic()
         track.polling = True
         started = time.monotonic()
+        keep_polling = False
         try:
             if gate is not None:
                 await gate.acquire()
             try:
+                if prepare is not None:
+                    await prepare()
                 started = time.monotonic()
-                if budget_seconds is None:
-                    value = await poll()
-                else:
-                    value = await asyncio.wait_for(poll(), budget_seconds)
+                task = asyncio.ensure_future(poll())
+                try:
+                    done, _ = await asyncio.wait({task}, timeout=budget_seconds)
+                except asyncio.CancelledError:
+                    task.cancel()
+                    raise
+                if not done:
+                    if overrun is Overrun.CANCEL:
+                        task.cancel()
+                        await asyncio.gather(task, return_exceptions=True)
+                    else:
+                        keep_polling = True
+                        task.add_done_callback(functools.partial(self._settled, track))
+                    return self._failed(track, now, started, "unreachable",
+                                        f"no complete answer within {budget_seconds:.1f}s")
+                value = task.result()
             finally:
                 if gate is not None:
                     gate.release()
-        except TimeoutError:
-            assert budget_seconds is not None
-            return self._failed(track, now, started, "unreachable",
-                                f"no complete answer within {budget_seconds:.1f}s")
         except self._errors as exc:
             kind = str(getattr(exc, "kind", "bad"))
             return self._failed(track, now, started, kind, str(exc))
         finally:
-            track.polling = False
+            track.polling = keep_polling
         duration = time.monotonic() - started
         changed = track.state is not DeviceState.UP
         track.state = DeviceState.UP
@@ -184,6 +212,13 @@ class DevicePoller:
         track.last_duration_seconds = duration
         track.last_error = ""
         return Attempt(value, "", "", duration, changed)
+
+    @staticmethod
+    def _settled(track: DeviceTrack, task: asyncio.Future[Any]) -> None:
+        """A poll that overran its budget has ended (its result came too late to use)."""
+        track.polling = False
+        if not task.cancelled():
+            task.exception()  # retrieved: it was already reported as unreachable
 
     def _failed(self, track: DeviceTrack, now: float, started: float, kind: str,
                 message: str) -> Attempt[T]:

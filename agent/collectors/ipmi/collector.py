@@ -16,11 +16,12 @@ from agent.collectors.ipmi import readings as conv
 from agent.collectors.ipmi.bmc import BmcError, PollData
 from agent.collectors.ipmi.config import BmcTarget, IpmiConfig, parse_config
 from agent.collectors.ipmi.handle import MAX_CONCURRENT_STARTS, BmcHandle, BmcWorker
-from agent.polling import CycleSummary, DevicePoller, DeviceTrack, Due, device_health
+from agent.polling import CycleSummary, DevicePoller, DeviceTrack, Due, Overrun, device_health
 from hotspare import model
 
 log = logging.getLogger("hotspare.agent.ipmi")
 K, S = model.ReadingKind, model.Status
+COLD_POLL_LIMIT_SECONDS = 30.0  # a first poll's hard limit (pyghmi gives up on silence ~5 s)
 __all__ = ["BmcTarget", "IpmiCollector", "IpmiConfig", "build", "fru_components", "parse_config"]
 
 
@@ -111,10 +112,17 @@ class IpmiCollector:
         now = self.context.monotonic()
         fru_due = now - bmc.last_fru >= self.config.fru_interval_seconds
         deadline = min(bmc.target.call_timeout_seconds * 6, self.config.timeout_seconds * 0.9)
-        # the worker bounds the call itself (killing a process that misses it); its start-up
-        # is bounded separately, so no second budget here
+        # Past the deadline the BMC is reported unreachable, and the call runs on in its worker
+        # (the BMC skipped, counted, meanwhile) up to a limit, then the worker is killed.
+        # pyghmi's own recovery of a session to a BMC that went away took 22 s here, a fresh
+        # process and login well under one; ipmi_sim's dropped requests make single reads take
+        # 0.5-1.3 s now and then, so a warm session gets 3 deadlines. A cold one (login, SDR,
+        # thresholds: 1-3 s on a busy host) gets longer: killing it would start the same cold
+        # poll again. The worker's start-up is bounded on its own and not charged to the poll.
+        limit = 3 * deadline if bmc.worker.warm else max(COLD_POLL_LIMIT_SECONDS, 3 * deadline)
         attempt = await self.poller.attempt(
-            bmc.track, lambda: bmc.worker.call("poll", deadline, fru_due=fru_due), None)
+            bmc.track, lambda: bmc.worker.call("poll", limit, fru_due=fru_due), deadline,
+            overrun=Overrun.KEEP, prepare=bmc.worker.start)
         if not attempt.ok or not isinstance(attempt.value, PollData):
             return self._failed(bmc, attempt.kind or "error", attempt.message,
                                 attempt.duration_seconds, attempt.changed), False

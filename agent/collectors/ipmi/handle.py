@@ -44,6 +44,7 @@ class BmcWorker:
         self._lock: asyncio.Lock | None = None
         self.starts_total = 0
         self.kills_total = 0
+        self.warm = False  # a call succeeded in this process (its session and SDR cache are up)
 
     def __repr__(self) -> str:  # the password stays out
         return f"BmcWorker({self.label}, pid={self.pid})"
@@ -72,8 +73,19 @@ class BmcWorker:
                 raise
         status, value, message = reply
         if status == "ok":
+            self.warm = True
             return value
         raise ERRORS_BY_KIND.get(str(value), BmcError)(message)
+
+    async def start(self) -> None:
+        """Start the worker process now if it is not running (bounded by the start-up timeout;
+        raises BmcError), so that a caller's deadline counts only the call itself."""
+        if self._lock is None:
+            self._lock = asyncio.Lock()
+        if self._proc is not None and self._proc.returncode is None:
+            return
+        async with self._lock:
+            await self._ensure_started()
 
     async def _request(self, proc: asyncio.subprocess.Process, op: str,
                        args: dict[str, Any]) -> tuple[str, Any, str]:
@@ -98,6 +110,7 @@ class BmcWorker:
                 stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, env=env,
                 limit=MAX_FRAME_BYTES)
             self._proc = proc
+            self.warm = False
             self.starts_total += 1
             try:
                 await asyncio.wait_for(self._request(proc, "open", self._open),
@@ -111,6 +124,7 @@ class BmcWorker:
 
     def _kill_now(self, why: str) -> asyncio.subprocess.Process | None:
         proc, self._proc = self._proc, None
+        self.warm = False
         if proc is None or proc.returncode is not None:
             return None
         self.kills_total += 1
