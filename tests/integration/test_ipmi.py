@@ -148,18 +148,19 @@ def test_ipmi_wrong_password_and_dead_bmc_do_not_hurt_the_others(running_control
         # polled on every tick, never delayed by more than one interval (a shared pyghmi loop
         # stalled it by 1 s and once 19 s). ipmi_sim itself drops a request now and then
         # (pyghmi retransmits after 0.5-1 s: 5 of 40 reads on a lone session took 0.5-1.3 s,
-        # and seconds on a loaded host), so a single poll may miss its 1.8 s deadline.
+        # and seconds on a loaded host), so a poll may miss its own 1.8 s deadline: its call
+        # then runs on and the next tick is skipped. Only such a miss may widen a gap.
         since_ms = int(time.time() * 1000)
         time.sleep(6 * INTERVAL_SECONDS + 1)
         polls = _history(addr, "srv-a", "ipmi:poll", since_ms)
         rejected = [_history(addr, a, "ipmi:reachability", since_ms) for a in bad]
         assert all(len(r) >= 1 for r in rejected), rejected  # the bad logins did happen
         seen = [(p.time_unix_ms, p.value, p.status.name) for p in polls]
-        assert len(polls) >= 5, seen
-        assert any(p.status is model.Status.OK for p in polls), seen
-        times = [p.time_unix_ms for p in polls]
-        gaps = [(b - a) / 1000 for a, b in itertools.pairwise(times)]
-        assert max(gaps) <= 2 * INTERVAL_SECONDS + 0.5, seen  # late by less than one interval
+        assert len(polls) >= 3 and any(p.status is model.Status.OK for p in polls), seen
+        for before, after in itertools.pairwise(polls):
+            gap_seconds = (after.time_unix_ms - before.time_unix_ms) / 1000
+            own_miss = before.status is model.Status.CRITICAL
+            assert gap_seconds <= 2 * INTERVAL_SECONDS + 0.5 or own_miss, seen
         # kill the good BMC: unreachable within its deadline, sensors unknown, then recovery
         bmc.stop()
         killed = time.monotonic()
