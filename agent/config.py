@@ -37,6 +37,7 @@ class AgentConfig:
     host_asset: model.Asset
     stream: StreamConfig
     collectors: dict[str, Any] = field(default_factory=dict)  # name -> collector config
+    state_dir: str = ""  # command journal, group epochs; "" keeps them in memory only
 
 
 def default_config(controller: str | None = None) -> AgentConfig:
@@ -110,6 +111,7 @@ def load_config(path: Path, controller: str | None = None) -> AgentConfig:
         raise agent.error("id", "must not be empty")
     host_asset = _asset(agent.table_("asset"), agent_id)
     stream = _stream(agent.table_("stream"), controller)
+    state_dir = agent.str("state_dir", str(path.parent / "hotspare-agent-state"))
     agent.finish()
     collectors_section = root.table_("collectors")
     collectors: dict[str, Any] = {}
@@ -133,4 +135,5 @@ def load_config(path: Path, controller: str | None = None) -> AgentConfig:
             parse_address(controller)
         except ValueError as exc:
             raise ConfigError(f"--controller: {exc}") from None
-    return AgentConfig(agent_id=agent_id, host_asset=host_asset, stream=stream, collectors=collectors)
+    return AgentConfig(agent_id=agent_id, host_asset=host_asset, stream=stream, collectors=collectors,
+                       state_dir=state_dir)

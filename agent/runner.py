@@ -1,4 +1,4 @@
-"""Assembles an agent process: collectors, scheduler, stream, command dispatch."""
+"""Assembles an agent process: collectors, scheduler, stream, and the actions dispatcher."""
 
 from __future__ import annotations
 
@@ -7,20 +7,26 @@ import contextlib
 import faulthandler
 import logging
 import signal
-import time
+from pathlib import Path
+from typing import cast
 
-from agent.collectors import Collector, CollectorContext, CommandHandler, module_for
+from agent.actions import ActionError, CommandJournal, Dispatcher, PowerAction
+from agent.actions.power import BmcProvider
+from agent.actions.standby import MemberProvider, StandbyAction
+from agent.collectors import Collector, CollectorContext, module_for
 from agent.config import AgentConfig
+from agent.epochs import EpochError, EpochStore
 from agent.scheduler import Scheduler
 from agent.stream import AgentStream
 from hotspare import model
+from hotspare.tomlconf import ConfigError
 
 log = logging.getLogger("hotspare.agent")
 SHUTDOWN_STACK_DUMP_SECONDS = 6.0
 
 
 class Agent:
-    """One agent: its collectors feed the stream; commands go to the collector owning the asset."""
+    """One agent: its collectors feed the stream; commands go through the actions dispatcher."""
 
     def __init__(self, config: AgentConfig) -> None:
         self.config = config
@@ -35,7 +41,10 @@ class Agent:
             on_command=self.execute,
         )
         self.scheduler = Scheduler(config.host_asset.asset_id, self.stream.submit)
-        self._seen: set[str] = set()
+        state = Path(config.state_dir) if config.state_dir else None
+        self.journal = CommandJournal(state / "commands.sqlite3" if state else None)
+        self.epochs = EpochStore(state / "group-epochs.json" if state else None)
+        self.dispatcher: Dispatcher | None = None
 
     def build_collectors(self) -> None:
         context = CollectorContext(
@@ -46,19 +55,17 @@ class Agent:
         for name, cfg in self.config.collectors.items():
             collector = module_for(name).build(cfg, context)
             self.collectors.append((collector, cfg.interval_seconds, cfg.timeout_seconds))
+        providers = [c for c, _, _ in self.collectors if hasattr(c, "bmc_handle")]
+        members = [c for c, _, _ in self.collectors if hasattr(c, "member_for")]
+        self.dispatcher = Dispatcher(self.config.agent_id,
+                                     [PowerAction(cast(list[BmcProvider], providers)),
+                                      StandbyAction(cast(list[MemberProvider], members))],
+                                     self.journal, self.epochs)
 
     async def execute(self, command: model.Command) -> model.CommandResult:
-        """Run a controller command on the collector that owns its asset; idempotent by id."""
-        for collector, _, _ in self.collectors:
-            if isinstance(collector, CommandHandler) and collector.owns(command.asset_id):
-                return await collector.execute(command)
-        return model.CommandResult(
-            command.command_id,
-            command.asset_id,
-            model.CommandOutcome.ERROR,
-            message=f"agent {self.config.agent_id} does not own asset {command.asset_id!r}",
-            finished_unix_ms=int(time.time() * 1000),
-        )
+        """Run a controller command through the dispatcher: once per id, across restarts."""
+        assert self.dispatcher is not None, "commands arrive only after build_collectors"
+        return await self.dispatcher.execute(command)
 
     async def run(self, stop: asyncio.Event) -> None:
         self.build_collectors()
@@ -76,6 +83,7 @@ class Agent:
         for collector, _, _ in self.collectors:
             with contextlib.suppress(Exception):
                 await collector.close()
+        self.journal.close()
         stats = self.stream.stats
         log.info("agent %s stopped: epoch=%d last_seq=%d acked_seq=%d pending=%d dropped=%d",
                  self.config.agent_id, self.stream.epoch, self.stream.last_seq, stats.acked_seq,
@@ -89,4 +97,8 @@ async def main(config: AgentConfig) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    await Agent(config).run(stop)
+    try:
+        agent = Agent(config)
+    except (ActionError, EpochError) as exc:  # an unusable state dir stops the agent, clearly
+        raise ConfigError(f"agent state dir {config.state_dir}: {exc}") from None
+    await agent.run(stop)

@@ -1,4 +1,4 @@
-"""Runs each collector on its interval with a timeout, never overlapping, and reports its health."""
+"""Runs each collector on its interval with a timeout, never overlapping, and reports its real health."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from agent.collectors import Collector
+from agent.collectors import Collector, PollsDevices
+from agent.polling import CycleSummary
 from hotspare import model
 
 log = logging.getLogger("hotspare.agent.scheduler")
@@ -32,16 +33,23 @@ def health_reading(
     stats: CollectorStats,
     now_ms: int,
     interval_seconds: float = 0.0,
+    summary: CycleSummary | None = None,
 ) -> model.Reading:
-    """The collector's own health as a reading: duration, success, error."""
+    """The collector's own health as a reading: duration, success, error; for collectors that
+    poll many devices, also what the devices did (failed devices make it a warning, all of them
+    failing critical; each device's own health is its own reading)."""
+    status = model.Status.CRITICAL if error else model.Status.OK
+    reason = error
+    if summary is not None and not error:
+        status, reason = summary.status(), summary.reason()
     return model.Reading(
         asset_id=asset_id,
         sensor_id=f"collector:{collector}",
         kind=model.ReadingKind.COLLECTOR_HEALTH,
         value=round(duration_seconds, 6),
         unit="s",
-        status=model.Status.CRITICAL if error else model.Status.OK,
-        reason=error,
+        status=status,
+        reason=reason,
         time_unix_ms=now_ms,
         name=f"Collector {collector}",
         labels={
@@ -49,6 +57,7 @@ def health_reading(
             "failures_total": str(stats.failures_total),
             "skipped_total": str(stats.skipped_total),
             **({"interval_seconds": f"{interval_seconds:g}"} if interval_seconds else {}),
+            **(summary.labels() if summary is not None else {}),
         },
     )
 
@@ -95,8 +104,9 @@ class Scheduler:
         if error:
             stats.failures_total += 1
             log.warning("collector=%s failed: %s", collector.name, error)
+        summary = collector.cycle_summary if isinstance(collector, PollsDevices) else None
         health = health_reading(self._host, collector.name, duration, error, stats,
-                                self._clock_ms(), interval_seconds)
+                                self._clock_ms(), interval_seconds, summary)
         self._emit(
             model.Batch(
                 readings=(*batch.readings, health),

@@ -104,14 +104,21 @@ class Commands:
             log.info("journaled late result of %s: %s", result.command_id, result.outcome.value)
 
     async def run(self, command: model.Command, kind: str, agent_id: str,
-                  timeout_seconds: float) -> model.CommandResult:
-        """Journal, send, wait, record; a repeated id gets the first command's outcome."""
+                  timeout_seconds: float, *, resend: bool = False) -> model.CommandResult:
+        """Journal, send, wait, record; a repeated id gets the first command's outcome.
+
+        `resend`: a journaled command with no result yet (sent before a controller restart) is
+        sent again with the same id; the agent's own journal runs an id at most once, so this
+        resumes a switchover step without repeating it (S6).
+        """
         record, created = await self._db.commands.journal(CommandRecord(
             command_id=command.command_id, kind=kind, asset_id=command.asset_id,
             agent_id=agent_id, action=_action_text(command), requested_by=command.requested_by,
             requested_ms=_now_ms(), timeout_seconds=timeout_seconds, group_id=command.group_id,
             group_epoch=command.group_epoch))
-        if not created:
+        resumable = resend and record.result() is None \
+            and self.router.in_flight(command.command_id) is None
+        if not created and not resumable:
             return await self._repeated(record, command)
         try:
             await self._db.commands.mark_sent(command.command_id)

@@ -221,6 +221,8 @@ def command_to_pb(c: model.Command) -> agent_pb2.Command:
         deadline_unix_ms=c.deadline_unix_ms,
         group_epoch=c.group_epoch,
         requested_by=c.requested_by,
+        timeout_seconds=c.timeout_seconds,
+        request_id=c.request_id,
     )
     if c.action == "power":
         assert c.power_action is not None
@@ -229,6 +231,7 @@ def command_to_pb(c: model.Command) -> agent_pb2.Command:
         msg.fence.group_id = c.group_id
     elif c.action == "promote":
         msg.promote.group_id = c.group_id
+        msg.promote.fence_command_id = c.fence_command_id
     elif c.action == "demote":
         msg.demote.group_id = c.group_id
     else:
@@ -241,13 +244,15 @@ def command_from_pb(msg: agent_pb2.Command) -> model.Command:
     if action is None:
         raise ConversionError(f"command {msg.command_id!r} has no action")
     power_action = None
-    group_id = ""
+    group_id = fence_command_id = ""
     if action == "power":
         power_action = _POWER_FROM_PB.get(msg.power.action)
         if power_action is None:
             raise ConversionError(f"command {msg.command_id!r}: unknown power action")
     else:
         group_id = getattr(msg, action).group_id
+    if action == "promote":
+        fence_command_id = msg.promote.fence_command_id
     return model.Command(
         command_id=msg.command_id,
         asset_id=msg.asset_id,
@@ -257,6 +262,9 @@ def command_from_pb(msg: agent_pb2.Command) -> model.Command:
         group_id=group_id,
         group_epoch=msg.group_epoch,
         requested_by=msg.requested_by,
+        timeout_seconds=msg.timeout_seconds,
+        request_id=msg.request_id,
+        fence_command_id=fence_command_id,
     )
 
 
@@ -486,3 +494,37 @@ def readiness_from_pb(msg: failover_pb2.GroupReadiness) -> standby.GroupReadines
                                    lim.heartbeat_max_age_seconds, lim.drill_max_age_days),
         epoch=msg.epoch, last_drill_unix_ms=msg.last_drill_unix_ms,
         checked_unix_ms=msg.checked_unix_ms)
+
+
+def switchover_to_pb(sw: standby.Switchover, *, dry_run: bool = False,
+                     preflight: tuple[standby.Reason, ...] = ()) -> failover_pb2.SwitchoverRecord:
+    return failover_pb2.SwitchoverRecord(
+        request_id=sw.request_id, group=sw.group, mode=sw.mode.value,
+        requested_by=sw.requested_by, reason=sw.reason, from_member=sw.from_member,
+        to_member=sw.to_member, epoch=sw.epoch, state="planned" if dry_run else sw.state.value,
+        outcome_reason=sw.outcome_reason, forced=sw.forced, automatic=sw.automatic,
+        drill_id=sw.drill_id, requested_unix_ms=sw.requested_ms, finished_unix_ms=sw.finished_ms,
+        steps=[failover_pb2.SwitchoverStep(seq=s.seq, step=s.step, state=s.state,
+                                           started_unix_ms=s.started_ms,
+                                           finished_unix_ms=s.finished_ms, detail=s.detail)
+               for s in sw.steps],
+        dry_run=dry_run, preflight=[reason_to_pb(r) for r in preflight])
+
+
+def switchover_from_pb(msg: failover_pb2.SwitchoverRecord
+                       ) -> tuple[standby.Switchover, bool, tuple[standby.Reason, ...]]:
+    """(the switchover, whether it is a dry run's plan, the pre-flight reasons)."""
+    try:
+        state = standby.SwitchoverState(msg.state)
+    except ValueError:
+        state = standby.SwitchoverState.RUNNING
+    sw = standby.Switchover(
+        request_id=msg.request_id, group=msg.group, mode=standby.SwitchoverMode(msg.mode),
+        requested_by=msg.requested_by, reason=msg.reason, from_member=msg.from_member,
+        to_member=msg.to_member, epoch=msg.epoch, state=state,
+        outcome_reason=msg.outcome_reason, forced=msg.forced, automatic=msg.automatic,
+        drill_id=msg.drill_id, requested_ms=msg.requested_unix_ms,
+        finished_ms=msg.finished_unix_ms,
+        steps=tuple(standby.SwitchoverStep(s.seq, s.step, s.state, s.started_unix_ms,
+                                           s.finished_unix_ms, s.detail) for s in msg.steps))
+    return sw, msg.dry_run, tuple(reason_from_pb(r) for r in msg.preflight)

@@ -184,14 +184,17 @@ class CommandOutcome(enum.Enum):
 class Command:
     """An order from the controller for the agent that owns the asset."""
 
-    command_id: str
+    command_id: str  # unique across restarts of controller and agent
     asset_id: str
-    deadline_unix_ms: int
+    deadline_unix_ms: int  # wall clock, for display; the agent times out on timeout_seconds
     action: str  # "power", "fence", "promote", "demote"
     power_action: PowerAction | None = None
     group_id: str = ""
-    group_epoch: int = 0
+    group_epoch: int = 0  # fencing token: members refuse commands of an older epoch (S1)
     requested_by: str = ""
+    timeout_seconds: float = 0.0  # from receipt, on the agent's monotonic clock; 0: deadline
+    request_id: str = ""  # the switchover or drill this command is a step of (S6)
+    fence_command_id: str = ""  # promote: the confirmed fence that makes it safe (S2)
 
 
 @dataclass(frozen=True, slots=True)

@@ -110,3 +110,58 @@ class GroupReadiness:
     @property
     def active(self) -> tuple[str, ...]:
         return tuple(m.asset_id for m in self.members if m.role is Role.ACTIVE)
+
+
+class SwitchoverMode(enum.StrEnum):
+    """planned: demote the active first; failover: fence the active through its BMC first."""
+
+    PLANNED = "planned"
+    FAILOVER = "failover"
+
+
+class SwitchoverState(enum.StrEnum):
+    """Where a switchover is; the last four are terminal."""
+
+    RUNNING = "running"
+    BLOCKED = "blocked"  # fencing not confirmed (S3): only a human may confirm by hand
+    DONE = "done"
+    REFUSED = "refused"  # pre-flight said no (and no --force)
+    FAILED = "failed"
+
+    @property
+    def terminal(self) -> bool:
+        return self in (SwitchoverState.DONE, SwitchoverState.REFUSED, SwitchoverState.FAILED)
+
+
+@dataclass(frozen=True, slots=True)
+class SwitchoverStep:
+    """One journaled step: written as started before its side effect, finished after."""
+
+    seq: int
+    step: str
+    state: str  # started | done | failed | skipped
+    started_ms: int
+    finished_ms: int = 0
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Switchover:
+    """A switchover request and what became of it, step by step."""
+
+    request_id: str
+    group: str
+    mode: SwitchoverMode
+    requested_by: str
+    reason: str
+    from_member: str
+    to_member: str
+    epoch: int
+    state: SwitchoverState
+    outcome_reason: str = ""
+    forced: str = ""  # the reason given with --force, empty when not forced
+    automatic: bool = False
+    drill_id: str = ""
+    requested_ms: int = 0
+    finished_ms: int = 0
+    steps: tuple[SwitchoverStep, ...] = ()

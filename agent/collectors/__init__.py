@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Any, Protocol, runtime_checkable
 
+from agent.polling import CycleSummary
 from hotspare import model
 from hotspare.tomlconf import Section
 
@@ -48,12 +49,12 @@ class Collector(Protocol):
 
 
 @runtime_checkable
-class CommandHandler(Protocol):
-    """A collector that can carry out controller commands for the assets it owns."""
+class PollsDevices(Protocol):
+    """A collector that polls many devices under agent.polling's contract (SNMP, IPMI): its
+    cycle ends when the polls end, and it reports what they did for the scheduler's health."""
 
-    def owns(self, asset_id: str) -> bool: ...
-
-    async def execute(self, command: model.Command) -> model.CommandResult: ...
+    @property
+    def cycle_summary(self) -> CycleSummary | None: ...
 
 
 # name -> module; each module has parse_config(Section) and build(config, CollectorContext).

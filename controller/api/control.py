@@ -42,7 +42,8 @@ class ControlService(control_pb2_grpc.ControlServiceServicer):
         command = model.Command(
             command_id=request.command_id or f"pw-{secrets.token_hex(8)}",
             asset_id=request.asset_id, deadline_unix_ms=int((time.time() + timeout) * 1000),
-            action="power", power_action=action, requested_by=request.requested_by or "unknown")
+            action="power", power_action=action, requested_by=request.requested_by or "unknown",
+            timeout_seconds=timeout)
         try:
             result = await self._commands.run(command, "power", agent_id, timeout)
         except CommandError as exc:  # the id was used before for another command

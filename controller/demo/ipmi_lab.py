@@ -68,7 +68,8 @@ class IpmiSim:
             'case $op in\n'
             '  get) for p in "$@"; do case $p in power) echo "power:$(cat "$f")";; '
             '*) echo "$p:0";; esac; done;;\n'
-            '  set) while [ $# -gt 1 ]; do case $1 in power) echo "$2" > "$f";; esac; '
+            '  set) while [ $# -gt 1 ]; do case $1 in power) echo "$2" > "$f"; '
+            'echo "$(date +%s%3N) $2" >> "$f.log";; esac; '
             'shift 2; done;;\nesac\nexit 0\n')
         script.chmod(0o755)
         (self.dir / "lan.conf").write_text(

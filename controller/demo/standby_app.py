@@ -52,11 +52,18 @@ def probe(state_path: Path, power_path: Path) -> int:
 
 
 def set_role(state_path: Path, role: str) -> int:
+    """Change the role; every change is appended to <state>.roles.log with the group's epoch."""
     state = _load(state_path)
     state["role"] = role
     if role == "active":
         state["lag_seconds"] = 0.0
     _save(state_path, state)
+    entry = {"time_ms": int(time.time() * 1000), "asset": os.environ.get(
+        "HOTSPARE_ASSET", state_path.stem), "role": role,
+        "epoch": int(os.environ.get("HOTSPARE_EPOCH", "0") or 0),
+        "command_id": os.environ.get("HOTSPARE_COMMAND_ID", "")}
+    with open(state_path.with_suffix(".roles.log"), "a") as log:
+        log.write(json.dumps(entry) + "\n")
     print(f"role is now {role}")
     return 0
 

@@ -94,6 +94,10 @@ class ReadinessRuntime:
         if self._dirty:
             self._wake.set()
 
+    def latest(self, asset_id: str, sensor_id: str) -> model.Reading | None:
+        """The newest committed reading of a watched member's sensor (switchover verification)."""
+        return self._latest.get(asset_id, {}).get(sensor_id)
+
     def subscribe(self) -> asyncio.Queue[list[GroupReadiness]]:
         queue: asyncio.Queue[list[GroupReadiness]] = asyncio.Queue(maxsize=100)
         self._watchers.append(queue)

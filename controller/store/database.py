@@ -10,7 +10,7 @@ from controller.alerts.engine import Alert, Changes
 from controller.store import schema
 from controller.store.alerts import AlertSql
 from controller.store.commands import CommandSql
-from controller.store.failover import FailoverSql
+from controller.store.failover import FailoverSql, SwitchoverSql
 from controller.store.fleet import FleetSql
 from controller.store.records import (
     AgentRow,
@@ -38,6 +38,7 @@ class Store:
         self.alerts = AlertSql(self.conn)
         self.commands = CommandSql(self.conn)
         self.failover = FailoverSql(self.conn)
+        self.switchovers = SwitchoverSql(self.conn)
 
     def migrate(self) -> int:
         return schema.migrate(self.conn, self.path)

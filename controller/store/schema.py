@@ -276,6 +276,47 @@ MIGRATIONS.append((
 ))
 
 
+
+MIGRATIONS.append((
+    6,
+    """
+    CREATE TABLE switchovers (
+        request_id TEXT PRIMARY KEY,
+        group_id TEXT NOT NULL,
+        mode TEXT NOT NULL,
+        requested_by TEXT NOT NULL,
+        reason TEXT NOT NULL DEFAULT '',
+        from_member TEXT NOT NULL DEFAULT '',
+        to_member TEXT NOT NULL DEFAULT '',
+        epoch INTEGER NOT NULL DEFAULT 0,
+        state TEXT NOT NULL,
+        outcome_reason TEXT NOT NULL DEFAULT '',
+        forced TEXT NOT NULL DEFAULT '',
+        automatic INTEGER NOT NULL DEFAULT 0,
+        drill_id TEXT NOT NULL DEFAULT '',
+        requested_ms INTEGER NOT NULL,
+        finished_ms INTEGER
+    );
+    CREATE INDEX switchovers_group ON switchovers (group_id, requested_ms);
+    CREATE INDEX switchovers_open ON switchovers (state);
+    CREATE TABLE switchover_steps (
+        request_id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        step TEXT NOT NULL,
+        state TEXT NOT NULL,
+        started_ms INTEGER NOT NULL,
+        finished_ms INTEGER,
+        detail TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (request_id, seq)
+    ) WITHOUT ROWID;
+    CREATE TABLE leases (
+        name TEXT PRIMARY KEY,
+        holder TEXT NOT NULL,
+        expires_ms INTEGER NOT NULL
+    )
+    """,
+))
+
 def _now_ms() -> int:
     return int(time.time() * 1000)
 

@@ -47,10 +47,21 @@ def cmd_probe(args: argparse.Namespace) -> int:
     target = BmcTarget(host, port, args.user, password, asset, 4, args.timeout / 6)
     config = IpmiConfig(bmcs=(target,), state_dir="", fru_interval_seconds=1.0,
                         interval_seconds=60, timeout_seconds=args.timeout)
-    collector = IpmiCollector(config, CollectorContext("probe", asset.asset_id, lambda b: None))
+    emitted: list[model.Batch] = []
+    collector = IpmiCollector(config, CollectorContext("probe", asset.asset_id, emitted.append))
     collector.persist_sel = False
-    batch = asyncio.run(collector.collect())
-    asyncio.run(collector.close())
+
+    async def read_once() -> model.Batch:
+        try:  # the BMC's batch is emitted when its poll ends (the cycle waits for it)
+            await collector.collect()
+            await collector.poller.settle(args.timeout + 15.0)  # + a slow worker start-up
+        finally:
+            await collector.close()
+        return emitted[0] if emitted else model.Batch(readings=(model.Reading(
+            asset.asset_id, "ipmi:reachability", model.ReadingKind.REACHABILITY, 0.0, "",
+            model.Status.CRITICAL, "unreachable: no answer in time"),))
+
+    batch = asyncio.run(read_once())
     reach = next(r for r in batch.readings if r.sensor_id == "ipmi:reachability")
     doc = {
         "bmc": f"{host}:{port}",

@@ -87,10 +87,12 @@ class FenceCommand(_message.Message):
     def __init__(self, group_id: _Optional[str] = ...) -> None: ...
 
 class PromoteCommand(_message.Message):
-    __slots__ = ("group_id",)
+    __slots__ = ("group_id", "fence_command_id")
     GROUP_ID_FIELD_NUMBER: _ClassVar[int]
+    FENCE_COMMAND_ID_FIELD_NUMBER: _ClassVar[int]
     group_id: str
-    def __init__(self, group_id: _Optional[str] = ...) -> None: ...
+    fence_command_id: str
+    def __init__(self, group_id: _Optional[str] = ..., fence_command_id: _Optional[str] = ...) -> None: ...
 
 class DemoteCommand(_message.Message):
     __slots__ = ("group_id",)
@@ -99,12 +101,14 @@ class DemoteCommand(_message.Message):
     def __init__(self, group_id: _Optional[str] = ...) -> None: ...
 
 class Command(_message.Message):
-    __slots__ = ("command_id", "asset_id", "deadline_unix_ms", "group_epoch", "requested_by", "power", "fence", "promote", "demote")
+    __slots__ = ("command_id", "asset_id", "deadline_unix_ms", "group_epoch", "requested_by", "timeout_seconds", "request_id", "power", "fence", "promote", "demote")
     COMMAND_ID_FIELD_NUMBER: _ClassVar[int]
     ASSET_ID_FIELD_NUMBER: _ClassVar[int]
     DEADLINE_UNIX_MS_FIELD_NUMBER: _ClassVar[int]
     GROUP_EPOCH_FIELD_NUMBER: _ClassVar[int]
     REQUESTED_BY_FIELD_NUMBER: _ClassVar[int]
+    TIMEOUT_SECONDS_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     POWER_FIELD_NUMBER: _ClassVar[int]
     FENCE_FIELD_NUMBER: _ClassVar[int]
     PROMOTE_FIELD_NUMBER: _ClassVar[int]
@@ -114,11 +118,13 @@ class Command(_message.Message):
     deadline_unix_ms: int
     group_epoch: int
     requested_by: str
+    timeout_seconds: float
+    request_id: str
     power: PowerCommand
     fence: FenceCommand
     promote: PromoteCommand
     demote: DemoteCommand
-    def __init__(self, command_id: _Optional[str] = ..., asset_id: _Optional[str] = ..., deadline_unix_ms: _Optional[int] = ..., group_epoch: _Optional[int] = ..., requested_by: _Optional[str] = ..., power: _Optional[_Union[PowerCommand, _Mapping]] = ..., fence: _Optional[_Union[FenceCommand, _Mapping]] = ..., promote: _Optional[_Union[PromoteCommand, _Mapping]] = ..., demote: _Optional[_Union[DemoteCommand, _Mapping]] = ...) -> None: ...
+    def __init__(self, command_id: _Optional[str] = ..., asset_id: _Optional[str] = ..., deadline_unix_ms: _Optional[int] = ..., group_epoch: _Optional[int] = ..., requested_by: _Optional[str] = ..., timeout_seconds: _Optional[float] = ..., request_id: _Optional[str] = ..., power: _Optional[_Union[PowerCommand, _Mapping]] = ..., fence: _Optional[_Union[FenceCommand, _Mapping]] = ..., promote: _Optional[_Union[PromoteCommand, _Mapping]] = ..., demote: _Optional[_Union[DemoteCommand, _Mapping]] = ...) -> None: ...
 
 class CommandResult(_message.Message):
     __slots__ = ("command_id", "asset_id", "outcome", "message", "power_state", "elapsed_seconds", "finished_unix_ms", "details")

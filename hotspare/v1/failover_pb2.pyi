@@ -129,3 +129,151 @@ class GroupsUpdate(_message.Message):
     snapshot: bool
     groups: _containers.RepeatedCompositeFieldContainer[GroupReadiness]
     def __init__(self, snapshot: _Optional[bool] = ..., groups: _Optional[_Iterable[_Union[GroupReadiness, _Mapping]]] = ...) -> None: ...
+
+class SwitchoverRequest(_message.Message):
+    __slots__ = ("group", "mode", "requested_by", "reason", "to_member", "dry_run", "force_reason", "request_id", "timeout_seconds")
+    GROUP_FIELD_NUMBER: _ClassVar[int]
+    MODE_FIELD_NUMBER: _ClassVar[int]
+    REQUESTED_BY_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    TO_MEMBER_FIELD_NUMBER: _ClassVar[int]
+    DRY_RUN_FIELD_NUMBER: _ClassVar[int]
+    FORCE_REASON_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    TIMEOUT_SECONDS_FIELD_NUMBER: _ClassVar[int]
+    group: str
+    mode: str
+    requested_by: str
+    reason: str
+    to_member: str
+    dry_run: bool
+    force_reason: str
+    request_id: str
+    timeout_seconds: float
+    def __init__(self, group: _Optional[str] = ..., mode: _Optional[str] = ..., requested_by: _Optional[str] = ..., reason: _Optional[str] = ..., to_member: _Optional[str] = ..., dry_run: _Optional[bool] = ..., force_reason: _Optional[str] = ..., request_id: _Optional[str] = ..., timeout_seconds: _Optional[float] = ...) -> None: ...
+
+class SwitchoverStep(_message.Message):
+    __slots__ = ("seq", "step", "state", "started_unix_ms", "finished_unix_ms", "detail")
+    SEQ_FIELD_NUMBER: _ClassVar[int]
+    STEP_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    STARTED_UNIX_MS_FIELD_NUMBER: _ClassVar[int]
+    FINISHED_UNIX_MS_FIELD_NUMBER: _ClassVar[int]
+    DETAIL_FIELD_NUMBER: _ClassVar[int]
+    seq: int
+    step: str
+    state: str
+    started_unix_ms: int
+    finished_unix_ms: int
+    detail: str
+    def __init__(self, seq: _Optional[int] = ..., step: _Optional[str] = ..., state: _Optional[str] = ..., started_unix_ms: _Optional[int] = ..., finished_unix_ms: _Optional[int] = ..., detail: _Optional[str] = ...) -> None: ...
+
+class SwitchoverRecord(_message.Message):
+    __slots__ = ("request_id", "group", "mode", "requested_by", "reason", "from_member", "to_member", "epoch", "state", "outcome_reason", "forced", "automatic", "drill_id", "requested_unix_ms", "finished_unix_ms", "steps", "dry_run", "preflight")
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    GROUP_FIELD_NUMBER: _ClassVar[int]
+    MODE_FIELD_NUMBER: _ClassVar[int]
+    REQUESTED_BY_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    FROM_MEMBER_FIELD_NUMBER: _ClassVar[int]
+    TO_MEMBER_FIELD_NUMBER: _ClassVar[int]
+    EPOCH_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    OUTCOME_REASON_FIELD_NUMBER: _ClassVar[int]
+    FORCED_FIELD_NUMBER: _ClassVar[int]
+    AUTOMATIC_FIELD_NUMBER: _ClassVar[int]
+    DRILL_ID_FIELD_NUMBER: _ClassVar[int]
+    REQUESTED_UNIX_MS_FIELD_NUMBER: _ClassVar[int]
+    FINISHED_UNIX_MS_FIELD_NUMBER: _ClassVar[int]
+    STEPS_FIELD_NUMBER: _ClassVar[int]
+    DRY_RUN_FIELD_NUMBER: _ClassVar[int]
+    PREFLIGHT_FIELD_NUMBER: _ClassVar[int]
+    request_id: str
+    group: str
+    mode: str
+    requested_by: str
+    reason: str
+    from_member: str
+    to_member: str
+    epoch: int
+    state: str
+    outcome_reason: str
+    forced: str
+    automatic: bool
+    drill_id: str
+    requested_unix_ms: int
+    finished_unix_ms: int
+    steps: _containers.RepeatedCompositeFieldContainer[SwitchoverStep]
+    dry_run: bool
+    preflight: _containers.RepeatedCompositeFieldContainer[ReadinessReason]
+    def __init__(self, request_id: _Optional[str] = ..., group: _Optional[str] = ..., mode: _Optional[str] = ..., requested_by: _Optional[str] = ..., reason: _Optional[str] = ..., from_member: _Optional[str] = ..., to_member: _Optional[str] = ..., epoch: _Optional[int] = ..., state: _Optional[str] = ..., outcome_reason: _Optional[str] = ..., forced: _Optional[str] = ..., automatic: _Optional[bool] = ..., drill_id: _Optional[str] = ..., requested_unix_ms: _Optional[int] = ..., finished_unix_ms: _Optional[int] = ..., steps: _Optional[_Iterable[_Union[SwitchoverStep, _Mapping]]] = ..., dry_run: _Optional[bool] = ..., preflight: _Optional[_Iterable[_Union[ReadinessReason, _Mapping]]] = ...) -> None: ...
+
+class ConfirmFencedRequest(_message.Message):
+    __slots__ = ("group", "requested_by", "reason")
+    GROUP_FIELD_NUMBER: _ClassVar[int]
+    REQUESTED_BY_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    group: str
+    requested_by: str
+    reason: str
+    def __init__(self, group: _Optional[str] = ..., requested_by: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class ListSwitchoversRequest(_message.Message):
+    __slots__ = ("group", "limit")
+    GROUP_FIELD_NUMBER: _ClassVar[int]
+    LIMIT_FIELD_NUMBER: _ClassVar[int]
+    group: str
+    limit: int
+    def __init__(self, group: _Optional[str] = ..., limit: _Optional[int] = ...) -> None: ...
+
+class ListSwitchoversResponse(_message.Message):
+    __slots__ = ("switchovers",)
+    SWITCHOVERS_FIELD_NUMBER: _ClassVar[int]
+    switchovers: _containers.RepeatedCompositeFieldContainer[SwitchoverRecord]
+    def __init__(self, switchovers: _Optional[_Iterable[_Union[SwitchoverRecord, _Mapping]]] = ...) -> None: ...
+
+class DrillRequest(_message.Message):
+    __slots__ = ("group", "requested_by", "reason", "timeout_seconds")
+    GROUP_FIELD_NUMBER: _ClassVar[int]
+    REQUESTED_BY_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    TIMEOUT_SECONDS_FIELD_NUMBER: _ClassVar[int]
+    group: str
+    requested_by: str
+    reason: str
+    timeout_seconds: float
+    def __init__(self, group: _Optional[str] = ..., requested_by: _Optional[str] = ..., reason: _Optional[str] = ..., timeout_seconds: _Optional[float] = ...) -> None: ...
+
+class DrillRecord(_message.Message):
+    __slots__ = ("drill_id", "group", "started_unix_ms", "finished_unix_ms", "outcome", "requested_by", "switchovers", "total_seconds")
+    DRILL_ID_FIELD_NUMBER: _ClassVar[int]
+    GROUP_FIELD_NUMBER: _ClassVar[int]
+    STARTED_UNIX_MS_FIELD_NUMBER: _ClassVar[int]
+    FINISHED_UNIX_MS_FIELD_NUMBER: _ClassVar[int]
+    OUTCOME_FIELD_NUMBER: _ClassVar[int]
+    REQUESTED_BY_FIELD_NUMBER: _ClassVar[int]
+    SWITCHOVERS_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_SECONDS_FIELD_NUMBER: _ClassVar[int]
+    drill_id: str
+    group: str
+    started_unix_ms: int
+    finished_unix_ms: int
+    outcome: str
+    requested_by: str
+    switchovers: _containers.RepeatedCompositeFieldContainer[SwitchoverRecord]
+    total_seconds: float
+    def __init__(self, drill_id: _Optional[str] = ..., group: _Optional[str] = ..., started_unix_ms: _Optional[int] = ..., finished_unix_ms: _Optional[int] = ..., outcome: _Optional[str] = ..., requested_by: _Optional[str] = ..., switchovers: _Optional[_Iterable[_Union[SwitchoverRecord, _Mapping]]] = ..., total_seconds: _Optional[float] = ...) -> None: ...
+
+class ListDrillsRequest(_message.Message):
+    __slots__ = ("group", "limit")
+    GROUP_FIELD_NUMBER: _ClassVar[int]
+    LIMIT_FIELD_NUMBER: _ClassVar[int]
+    group: str
+    limit: int
+    def __init__(self, group: _Optional[str] = ..., limit: _Optional[int] = ...) -> None: ...
+
+class ListDrillsResponse(_message.Message):
+    __slots__ = ("drills",)
+    DRILLS_FIELD_NUMBER: _ClassVar[int]
+    drills: _containers.RepeatedCompositeFieldContainer[DrillRecord]
+    def __init__(self, drills: _Optional[_Iterable[_Union[DrillRecord, _Mapping]]] = ...) -> None: ...

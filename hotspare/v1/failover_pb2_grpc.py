@@ -49,6 +49,31 @@ class FailoverServiceStub:
                 request_serializer=hotspare_dot_v1_dot_failover__pb2.WatchGroupsRequest.SerializeToString,
                 response_deserializer=hotspare_dot_v1_dot_failover__pb2.GroupsUpdate.FromString,
                 _registered_method=True)
+        self.Switchover = channel.unary_stream(
+                '/hotspare.v1.FailoverService/Switchover',
+                request_serializer=hotspare_dot_v1_dot_failover__pb2.SwitchoverRequest.SerializeToString,
+                response_deserializer=hotspare_dot_v1_dot_failover__pb2.SwitchoverRecord.FromString,
+                _registered_method=True)
+        self.ConfirmFenced = channel.unary_unary(
+                '/hotspare.v1.FailoverService/ConfirmFenced',
+                request_serializer=hotspare_dot_v1_dot_failover__pb2.ConfirmFencedRequest.SerializeToString,
+                response_deserializer=hotspare_dot_v1_dot_failover__pb2.SwitchoverRecord.FromString,
+                _registered_method=True)
+        self.ListSwitchovers = channel.unary_unary(
+                '/hotspare.v1.FailoverService/ListSwitchovers',
+                request_serializer=hotspare_dot_v1_dot_failover__pb2.ListSwitchoversRequest.SerializeToString,
+                response_deserializer=hotspare_dot_v1_dot_failover__pb2.ListSwitchoversResponse.FromString,
+                _registered_method=True)
+        self.RunDrill = channel.unary_stream(
+                '/hotspare.v1.FailoverService/RunDrill',
+                request_serializer=hotspare_dot_v1_dot_failover__pb2.DrillRequest.SerializeToString,
+                response_deserializer=hotspare_dot_v1_dot_failover__pb2.DrillRecord.FromString,
+                _registered_method=True)
+        self.ListDrills = channel.unary_unary(
+                '/hotspare.v1.FailoverService/ListDrills',
+                request_serializer=hotspare_dot_v1_dot_failover__pb2.ListDrillsRequest.SerializeToString,
+                response_deserializer=hotspare_dot_v1_dot_failover__pb2.ListDrillsResponse.FromString,
+                _registered_method=True)
 
 
 class FailoverServiceServicer:
@@ -73,6 +98,39 @@ class FailoverServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def Switchover(self, request, context):
+        """Runs (or, with dry_run, plans) a switchover; streams the record after every step.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ConfirmFenced(self, request, context):
+        """A human confirms by hand that the blocked switchover's old active is off (S3).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListSwitchovers(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RunDrill(self, request, context):
+        """A planned switchover and the switch-back, timed step by step and recorded.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListDrills(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_FailoverServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -90,6 +148,31 @@ def add_FailoverServiceServicer_to_server(servicer, server):
                     servicer.WatchGroups,
                     request_deserializer=hotspare_dot_v1_dot_failover__pb2.WatchGroupsRequest.FromString,
                     response_serializer=hotspare_dot_v1_dot_failover__pb2.GroupsUpdate.SerializeToString,
+            ),
+            'Switchover': grpc.unary_stream_rpc_method_handler(
+                    servicer.Switchover,
+                    request_deserializer=hotspare_dot_v1_dot_failover__pb2.SwitchoverRequest.FromString,
+                    response_serializer=hotspare_dot_v1_dot_failover__pb2.SwitchoverRecord.SerializeToString,
+            ),
+            'ConfirmFenced': grpc.unary_unary_rpc_method_handler(
+                    servicer.ConfirmFenced,
+                    request_deserializer=hotspare_dot_v1_dot_failover__pb2.ConfirmFencedRequest.FromString,
+                    response_serializer=hotspare_dot_v1_dot_failover__pb2.SwitchoverRecord.SerializeToString,
+            ),
+            'ListSwitchovers': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListSwitchovers,
+                    request_deserializer=hotspare_dot_v1_dot_failover__pb2.ListSwitchoversRequest.FromString,
+                    response_serializer=hotspare_dot_v1_dot_failover__pb2.ListSwitchoversResponse.SerializeToString,
+            ),
+            'RunDrill': grpc.unary_stream_rpc_method_handler(
+                    servicer.RunDrill,
+                    request_deserializer=hotspare_dot_v1_dot_failover__pb2.DrillRequest.FromString,
+                    response_serializer=hotspare_dot_v1_dot_failover__pb2.DrillRecord.SerializeToString,
+            ),
+            'ListDrills': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListDrills,
+                    request_deserializer=hotspare_dot_v1_dot_failover__pb2.ListDrillsRequest.FromString,
+                    response_serializer=hotspare_dot_v1_dot_failover__pb2.ListDrillsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -173,6 +256,141 @@ class FailoverService:
             '/hotspare.v1.FailoverService/WatchGroups',
             hotspare_dot_v1_dot_failover__pb2.WatchGroupsRequest.SerializeToString,
             hotspare_dot_v1_dot_failover__pb2.GroupsUpdate.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Switchover(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/hotspare.v1.FailoverService/Switchover',
+            hotspare_dot_v1_dot_failover__pb2.SwitchoverRequest.SerializeToString,
+            hotspare_dot_v1_dot_failover__pb2.SwitchoverRecord.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ConfirmFenced(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hotspare.v1.FailoverService/ConfirmFenced',
+            hotspare_dot_v1_dot_failover__pb2.ConfirmFencedRequest.SerializeToString,
+            hotspare_dot_v1_dot_failover__pb2.SwitchoverRecord.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListSwitchovers(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hotspare.v1.FailoverService/ListSwitchovers',
+            hotspare_dot_v1_dot_failover__pb2.ListSwitchoversRequest.SerializeToString,
+            hotspare_dot_v1_dot_failover__pb2.ListSwitchoversResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RunDrill(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/hotspare.v1.FailoverService/RunDrill',
+            hotspare_dot_v1_dot_failover__pb2.DrillRequest.SerializeToString,
+            hotspare_dot_v1_dot_failover__pb2.DrillRecord.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListDrills(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hotspare.v1.FailoverService/ListDrills',
+            hotspare_dot_v1_dot_failover__pb2.ListDrillsRequest.SerializeToString,
+            hotspare_dot_v1_dot_failover__pb2.ListDrillsResponse.FromString,
             options,
             channel_credentials,
             insecure,

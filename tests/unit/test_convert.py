@@ -30,7 +30,8 @@ def test_convert_batch_round_trip():
 def test_convert_command_round_trip(action):
     cmd = model.Command("c1", "srv", 99, action,
                         model.PowerAction.OFF if action == "power" else None,
-                        "" if action == "power" else "g1", 4, "alice")
+                        "" if action == "power" else "g1", 4, "alice", 7.5, "sw-1",
+                        "f-1" if action == "promote" else "")
     assert convert.command_from_pb(convert.command_to_pb(cmd)) == cmd
 
 

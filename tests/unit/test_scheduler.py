@@ -56,3 +56,21 @@ def test_scheduler_failure_is_data_not_a_crash():
 def test_scheduler_hung_collector_times_out():
     out, _ = _run(_Collector("hung", _hang))
     assert "timed out" in out[0].readings[-1].reason
+
+
+class _DeviceCollector(_Collector):
+    """Polls devices under the contract; the cycle summary feeds the collector health."""
+
+    def __init__(self, summary):
+        super().__init__("devices", _ok)
+        self.cycle_summary = summary
+
+
+def test_scheduler_reports_what_the_devices_did():
+    from agent.polling import CycleSummary
+
+    out, _ = _run(_DeviceCollector(CycleSummary(devices_total=3, polled=2, failed=1,
+                                                skipped=1)))
+    health = out[0].readings[-1]
+    assert health.status is model.Status.WARNING and "1 of 2 devices failed" in health.reason
+    assert health.labels["devices_failed"] == "1" and health.labels["devices_skipped"] == "1"

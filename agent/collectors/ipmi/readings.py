@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from agent.collectors.ipmi.transport import SensorSample
+from agent.collectors.ipmi.bmc import SensorSample
 from hotspare import model
 
 K = model.ReadingKind

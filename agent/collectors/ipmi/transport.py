@@ -4,61 +4,28 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from dataclasses import dataclass, field
 from typing import Any
 
 from pyghmi import exceptions as pyghmi_exceptions
 from pyghmi.ipmi import command as ipmi_command
 from pyghmi.ipmi import fru as ipmi_fru
 
+from agent.collectors.ipmi.bmc import (
+    BmcAuthFailed,
+    BmcError,
+    BmcInsecure,
+    BmcUnreachable,
+    SecurityInfo,
+    SensorSample,
+)
+
 THRESHOLD_NAMES = ("lower_non_critical", "lower_critical", "lower_non_recoverable",
                    "upper_non_critical", "upper_critical", "upper_non_recoverable")
 FRU_CHUNK_SIZES = (32, 16, 8)  # ipmi_sim answers 0xC8 to 64+ bytes; real BMCs say 0xC9/0xCA
 FRU_RETRY_CODES = {0xC7, 0xC8, 0xC9, 0xCA}
 _LOGIN_LOCK = threading.Lock()
-
-
-class BmcError(Exception):
-    """Base of IPMI failures; `kind` is auth_failed, unreachable, insecure or error."""
-
-    kind = "error"
-
-
-class BmcAuthFailed(BmcError):
-    kind = "auth_failed"
-
-
-class BmcUnreachable(BmcError):
-    kind = "unreachable"
-
-
-class BmcInsecure(BmcError):
-    kind = "insecure"
-
-
-@dataclass(frozen=True, slots=True)
-class SensorSample:
-    """One SDR sensor as the BMC reported it."""
-
-    name: str
-    number: int
-    type: str
-    value: float | None
-    units: str
-    health: int  # pyghmi bitmask: 1 warning, 2 critical, 4 failed
-    states: tuple[str, ...]
-    unavailable: bool
-    thresholds: dict[str, float] = field(default_factory=dict)
-
-
-@dataclass(frozen=True, slots=True)
-class SecurityInfo:
-    """What the session negotiated (never the password)."""
-
-    ipmi_version: str
-    cipher_suite: int
-    integrity: str
-    confidentiality: str
+__all__ = ["BmcAuthFailed", "BmcError", "BmcInsecure", "BmcSession", "BmcUnreachable",
+           "SecurityInfo", "SensorSample"]
 
 
 def _map(exc: Exception) -> BmcError:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import functools
 import logging
 import re
 import time
@@ -22,6 +23,7 @@ from agent.collectors.snmp.session import (
     Session,
     SnmpError,
 )
+from agent.polling import CycleSummary, DevicePoller, DeviceTrack, Due, device_health
 from hotspare import model
 from hotspare.secrets import load_secret
 from hotspare.tomlconf import ConfigError, Section, parse_address
@@ -192,16 +194,12 @@ def parse_config(section: Section) -> SnmpConfig:
 class _Device:
     target: Target
     session: Session
-    polling: bool = False
-    skipped_total: int = 0
+    track: DeviceTrack
     profiles: list[Profile] = field(default_factory=list)
     last_discovery: float = float("-inf")
     last_uptime_ticks: int | None = None
     counters: interpret.CounterState = field(default_factory=interpret.CounterState)
     sensors: dict[str, model.ReadingKind] = field(default_factory=dict)
-    failures: int = 0
-    next_poll: float = float("-inf")
-    state: str = "new"
     identity: dict[str, Any] = field(default_factory=dict)
 
 
@@ -214,6 +212,7 @@ class PollResult:
     identity: dict[str, Any]
     problems: list[str]
     trace: dict[str, dict[str, Any]] = field(default_factory=dict)  # sensor id -> provenance
+    ok: bool = True
 
 
 class SnmpCollector:
@@ -228,67 +227,58 @@ class SnmpCollector:
         self.profiles = builtin_profiles()
         self.devices = [
             _Device(t, opener.open(t.host, t.port, t.creds, t.timeout_seconds, t.retries,
-                                   config.max_repetitions))
+                                   config.max_repetitions), DeviceTrack(t.address))
             for t in config.targets]
-        self._tasks: set[asyncio.Task[None]] = set()
+        self.poller = DevicePoller(config.interval_seconds, (SnmpError,), context.monotonic)
         self._slots: asyncio.Semaphore | None = None  # created on the running loop
 
+    @property
+    def cycle_summary(self) -> CycleSummary | None:
+        return self.poller.cycle_summary
+
     async def close(self) -> None:
-        for task in list(self._tasks):
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self.poller.close()
         for dev in self.devices:
             dev.session.close()
 
     async def collect(self) -> model.Batch:
-        """Start a poll of every device that is due; each emits its own batch when done.
+        """Poll every device that is due; each emits its own batch when its poll ends.
 
-        So a slow or dead device never delays the others' readings, and the scheduler's cycle
-        is never held by one device.
+        So a slow or dead device never delays the others' readings; the cycle itself lasts
+        until the polls end (at most the collector's timeout), so its duration is real work.
         """
-        for dev in self.devices:
-            task = asyncio.create_task(self._poll_and_emit(dev))
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
+        await self.poller.cycle(((dev.track, functools.partial(self._poll_and_emit, dev))
+                                 for dev in self.devices), self.config.timeout_seconds * 0.95)
         return model.Batch()
 
-    async def _poll_and_emit(self, dev: _Device) -> None:
+    async def _poll_and_emit(self, dev: _Device) -> bool:
         result = await self.poll(dev)
         if len(result.batch):
             self.context.emit(result.batch)
+        return result.ok
 
     async def poll(self, dev: _Device) -> PollResult:
+        due = self.poller.due(dev.track)
+        if due is Due.RUNNING:
+            return PollResult(model.Batch(), [], {}, ["previous poll still running"], ok=False)
+        if due is Due.BACKING_OFF:
+            return PollResult(model.Batch(), [], {}, ["backing off"], ok=False)
         now = self.context.monotonic()
-        if dev.polling:
-            dev.skipped_total += 1
-            return PollResult(model.Batch(), [], {}, ["previous poll still running"])
-        if now < dev.next_poll:
-            return PollResult(model.Batch(), [], {}, ["backing off"])
-        dev.polling = True
-        started = time.monotonic()
-        budget = self.config.timeout_seconds * 0.9
         if self._slots is None:
             self._slots = asyncio.Semaphore(self.config.max_concurrent_devices)
-        try:
-            async with self._slots:
-                started = time.monotonic()  # the budget starts when the device's turn comes
-                result = await asyncio.wait_for(self._poll(dev, now, started), budget)
-        except TimeoutError:
-            return self._failed(dev, "unreachable", f"no complete answer within {budget:.1f}s",
-                                started, now)
-        except SnmpError as exc:
-            return self._failed(dev, exc.kind, str(exc), started, now)
-        finally:
-            dev.polling = False
-        dev.failures = 0
-        dev.next_poll = float("-inf")
-        if dev.state != "ok":
+        # the budget starts when the device's turn comes
+        attempt = await self.poller.attempt(dev.track, lambda: self._poll(dev, now),
+                                            self.config.timeout_seconds * 0.9, self._slots)
+        if not attempt.ok or attempt.value is None:
+            return self._failed(dev, attempt.kind, attempt.message, attempt.duration_seconds,
+                                attempt.changed)
+        if attempt.changed:
             log.info("SNMP %s: answering (%s)", dev.target.address,
                      ", ".join(p.name for p in dev.profiles))
-        dev.state = "ok"
-        return result
+        return attempt.value
 
-    async def _poll(self, dev: _Device, now: float, started: float) -> PollResult:
+    async def _poll(self, dev: _Device, now: float) -> PollResult:
+        started = time.monotonic()
         target = dev.target
         asset_id = target.asset.asset_id
         system = await dev.session.get(list(SYS.values()))
@@ -369,42 +359,35 @@ class SnmpCollector:
             vendor=asset.vendor or (vendors[0] if vendors else ""),
             model=asset.model or str(dev.identity.get("descr") or "")[:120], labels=labels)
 
-    def _health(self, dev: _Device, now_ms: int, error: str = "",
-                seconds: float | None = None) -> model.Reading:
-        return model.Reading(
-            dev.target.asset.asset_id, "snmp:poll", K.COLLECTOR_HEALTH, seconds, "s",
-            S.WARNING if error else S.OK, error, now_ms, "SNMP poll",
-            {"skipped_total": str(dev.skipped_total),
-             "interval_seconds": f"{self.config.interval_seconds:g}"})
+    def _health(self, dev: _Device, now_ms: int, error: str = "", seconds: float = 0.0,
+                status: model.Status | None = None) -> model.Reading:
+        """Per-device poll health; a poll with bad OIDs is a warning, a failed poll critical."""
+        return device_health(dev.target.asset.asset_id, "snmp:poll", "SNMP poll", dev.track,
+                             now_ms, self.config.interval_seconds, seconds, error,
+                             status or (S.WARNING if error else S.OK))
 
-    def _failed(self, dev: _Device, kind: str, message: str, started: float,
-                now: float) -> PollResult:
+    def _failed(self, dev: _Device, kind: str, message: str, seconds: float,
+                changed: bool) -> PollResult:
         target = dev.target
         if target.creds.version == "2c" and kind == "unreachable":
             message += " (v2c devices also stay silent when the community is wrong)"
-        if dev.state != kind:
+        if changed:
             log.warning("SNMP %s: %s: %s", target.address, kind, message)
-        dev.state = kind
-        dev.failures += 1
-        dev.next_poll = now + (min(16, 2 ** (dev.failures - 1)) - 1) * \
-            self.config.interval_seconds
         now_ms = self.context.wall_clock_ms()
         asset_id = target.asset.asset_id
         readings = [
             model.Reading(asset_id, "snmp:reachability", K.REACHABILITY, 0.0, "", S.CRITICAL,
                           f"{kind}: {message}", now_ms, "SNMP reachability",
-                          {"snmp": target.address, "state": kind}),
-            model.Reading(asset_id, "snmp:poll", K.COLLECTOR_HEALTH,
-                          round(time.monotonic() - started, 4), "s", S.CRITICAL,
-                          f"{kind}: {message}", now_ms, "SNMP poll",
-                          {"skipped_total": str(dev.skipped_total)}),
+                          {"snmp": target.address, "state": kind,
+                           "interval_seconds": f"{self.config.interval_seconds:g}"}),
+            self._health(dev, now_ms, f"{kind}: {message}", seconds, S.CRITICAL),
         ]
         readings += [model.Reading(asset_id, sensor, kind_, None, "", S.UNKNOWN,
                                    f"no data: device {kind}", now_ms, sensor)
                      for sensor, kind_ in dev.sensors.items()]
-        assets = (dev.target.asset,) if dev.state == kind and not dev.profiles else ()
+        assets = (dev.target.asset,) if not dev.profiles else ()
         return PollResult(model.Batch(readings=tuple(readings), assets=assets), [], {},
-                          [f"{kind}: {message}"])
+                          [f"{kind}: {message}"], ok=False)
 
 
 def build(config: SnmpConfig, context: CollectorContext) -> SnmpCollector:
