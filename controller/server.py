@@ -20,7 +20,9 @@ from controller.api.failover import FailoverService
 from controller.api.queries import QueryService
 from controller.commands import CommandRouter, Commands
 from controller.config import ControllerConfig
+from controller.failover.drills import Drills
 from controller.failover.runtime import ReadinessRuntime
+from controller.failover.switchover import Switchovers
 from controller.hub import FleetHub
 from controller.ingest import IngestWriter, Limits
 from controller.queries import Queries
@@ -53,6 +55,9 @@ class Controller:
         self.writer = IngestWriter(self.db, self._committed, evaluate=self.alerting.evaluate)
         self.readiness = ReadinessRuntime(config.standby_groups, self.db, self.alerting.feed,
                                           config.readiness_tick_seconds)
+        self.switchovers = Switchovers({g.name: g for g in config.standby_groups}, self.db,
+                                       self.commands, self.readiness, self.alerting.feed)
+        self.drills = Drills(self.switchovers, self.db)
         self.server: grpc.aio.Server | None = None
         self.port = 0
         self._tasks: list[asyncio.Task[None]] = []
@@ -90,11 +95,12 @@ class Controller:
         control_pb2_grpc.add_ControlServiceServicer_to_server(
             ControlService(self.db, self.commands), self.server)
         failover_pb2_grpc.add_FailoverServiceServicer_to_server(
-            FailoverService(self.readiness), self.server)
+            FailoverService(self.readiness, self.switchovers, self.drills), self.server)
         self.port = self._bind(self.server)
         self.writer.start()
         self.alerting.start()
         self.readiness.start()
+        await self.switchovers.resume_open()
         await self.server.start()
         for name in ("", "hotspare.v1.AgentService", "hotspare.v1.QueryService",
                      "hotspare.v1.AlertService", "hotspare.v1.ControlService",
@@ -137,6 +143,7 @@ class Controller:
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self.switchovers.stop()
         await self.readiness.stop()
         await self.alerting.stop()
         await self.writer.stop()

@@ -528,3 +528,16 @@ def switchover_from_pb(msg: failover_pb2.SwitchoverRecord
         steps=tuple(standby.SwitchoverStep(s.seq, s.step, s.state, s.started_unix_ms,
                                            s.finished_unix_ms, s.detail) for s in msg.steps))
     return sw, msg.dry_run, tuple(reason_from_pb(r) for r in msg.preflight)
+
+
+def drill_to_pb(d: standby.Drill) -> failover_pb2.DrillRecord:
+    return failover_pb2.DrillRecord(
+        drill_id=d.drill_id, group=d.group, started_unix_ms=d.started_ms,
+        finished_unix_ms=d.finished_ms, outcome=d.outcome, requested_by=d.requested_by,
+        switchovers=[switchover_to_pb(s) for s in d.switchovers], total_seconds=d.total_seconds)
+
+
+def drill_from_pb(msg: failover_pb2.DrillRecord) -> standby.Drill:
+    return standby.Drill(msg.drill_id, msg.group, msg.requested_by, msg.started_unix_ms,
+                         msg.finished_unix_ms, msg.outcome,
+                         tuple(switchover_from_pb(s)[0] for s in msg.switchovers))

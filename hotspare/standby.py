@@ -165,3 +165,20 @@ class Switchover:
     requested_ms: int = 0
     finished_ms: int = 0
     steps: tuple[SwitchoverStep, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Drill:
+    """One rehearsal: both switchovers, how long it took, and whether it succeeded."""
+
+    drill_id: str
+    group: str
+    requested_by: str
+    started_ms: int
+    finished_ms: int
+    outcome: str  # running | succeeded | failed
+    switchovers: tuple[Switchover, ...]
+
+    @property
+    def total_seconds(self) -> float:
+        return max(0, self.finished_ms - self.started_ms) / 1000

@@ -22,9 +22,11 @@ class Member(Protocol):
 
 
 class MemberProvider(Protocol):
-    """A collector that knows the standby members it watches."""
+    """A collector that knows the standby members it watches and can probe one at once."""
 
     def member_for(self, asset_id: str) -> Member | None: ...
+
+    async def probe_now(self, asset_id: str) -> None: ...
 
 
 class StandbyAction:
@@ -34,19 +36,21 @@ class StandbyAction:
 
     def __init__(self, providers: Sequence[MemberProvider]) -> None:
         self._providers = list(providers)
+        self._probes: set[asyncio.Task[None]] = set()
 
-    def member(self, asset_id: str) -> Member | None:
+    def _find(self, asset_id: str) -> tuple[MemberProvider, Member] | None:
         for provider in self._providers:
             found = provider.member_for(asset_id)
             if found is not None:
-                return found
+                return provider, found
         return None
 
     def owns(self, asset_id: str) -> bool:
-        return self.member(asset_id) is not None
+        return self._find(asset_id) is not None
 
     async def run(self, command: model.Command, ctx: ActionContext) -> model.CommandResult:
-        member = self.member(command.asset_id)
+        found = self._find(command.asset_id)
+        member = found[1] if found else None
         argv = () if member is None else (
             member.promote_command if command.action == "promote" else member.demote_command)
         if not argv:
@@ -73,6 +77,10 @@ class StandbyAction:
             return ctx.result(model.CommandOutcome.ERROR,
                               f"{command.action} command timed out (killed)")
         tail = out.decode(errors="replace").strip()[-OUTPUT_TAIL_CHARS:]
+        if found is not None:  # report the new role at once, not at the next probe interval
+            task = asyncio.get_running_loop().create_task(found[0].probe_now(command.asset_id))
+            self._probes.add(task)
+            task.add_done_callback(self._probes.discard)
         if proc.returncode != 0:
             return ctx.result(model.CommandOutcome.ERROR,
                               f"{command.action} command exited with status {proc.returncode}",

@@ -1,21 +1,28 @@
-"""The failover servicer: groups' readiness with every reason, one group, live updates."""
+"""The failover servicer: readiness, pre-flight, live updates, switchovers, confirm-fenced, drills."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 
 import grpc
 
+from controller.failover.drills import Drills
 from controller.failover.runtime import ReadinessRuntime
+from controller.failover.switchover import SwitchoverError, Switchovers
 from hotspare import convert
+from hotspare.standby import Drill, Switchover, SwitchoverMode
 from hotspare.v1 import failover_pb2, failover_pb2_grpc
 
 
 class FailoverService(failover_pb2_grpc.FailoverServiceServicer):
     """Thin: readiness is kept current by the runtime; this converts it for clients."""
 
-    def __init__(self, readiness: ReadinessRuntime) -> None:
+    def __init__(self, readiness: ReadinessRuntime, switchovers: Switchovers,
+                 drills: Drills) -> None:
         self._readiness = readiness
+        self.switchovers = switchovers
+        self.drills = drills
 
     async def _current(self) -> None:
         if len(self._readiness.current) < len(self._readiness.groups):
@@ -51,3 +58,79 @@ class FailoverService(failover_pb2_grpc.FailoverServiceServicer):
                     snapshot=False, groups=[convert.readiness_to_pb(g) for g in changed])
         finally:
             self._readiness.unsubscribe(queue)
+
+    # ---- switchovers and drills (the destructive half) --------------------------------
+
+    async def Switchover(self, request: failover_pb2.SwitchoverRequest,
+                         context: grpc.aio.ServicerContext
+                         ) -> AsyncIterator[failover_pb2.SwitchoverRecord]:
+        try:
+            mode = SwitchoverMode(request.mode or "planned")
+        except ValueError:
+            await context.abort(grpc.StatusCode.INVALID_ARGUMENT,
+                                f"mode must be planned or failover, not {request.mode!r}")
+        if not request.reason.strip() and not request.dry_run:
+            await context.abort(grpc.StatusCode.INVALID_ARGUMENT, "a switchover needs a reason")
+        updates: asyncio.Queue[Switchover] = asyncio.Queue()
+        task = asyncio.create_task(self.switchovers.request(
+            request.group, mode, request.requested_by or "unknown", request.reason,
+            to=request.to_member, force_reason=request.force_reason,
+            request_id=request.request_id, dry_run=request.dry_run,
+            progress=updates.put_nowait))
+        try:
+            while not task.done():
+                getter = asyncio.ensure_future(updates.get())
+                await asyncio.wait({task, getter}, return_when=asyncio.FIRST_COMPLETED)
+                if getter.done():
+                    yield convert.switchover_to_pb(getter.result())
+                else:
+                    getter.cancel()
+            sw, reasons = task.result()
+        except SwitchoverError as exc:
+            await context.abort(grpc.StatusCode.FAILED_PRECONDITION, str(exc))
+            return
+        yield convert.switchover_to_pb(sw, dry_run=request.dry_run, preflight=reasons)
+
+    async def ConfirmFenced(self, request: failover_pb2.ConfirmFencedRequest,
+                            context: grpc.aio.ServicerContext) -> failover_pb2.SwitchoverRecord:
+        try:
+            sw = await self.switchovers.confirm_fenced(request.group,
+                                                       request.requested_by or "unknown",
+                                                       request.reason)
+        except SwitchoverError as exc:
+            await context.abort(grpc.StatusCode.FAILED_PRECONDITION, str(exc))
+        return convert.switchover_to_pb(sw)
+
+    async def ListSwitchovers(self, request: failover_pb2.ListSwitchoversRequest,
+                              context: grpc.aio.ServicerContext
+                              ) -> failover_pb2.ListSwitchoversResponse:
+        items = await self.switchovers.history(request.group, request.limit or 50)
+        return failover_pb2.ListSwitchoversResponse(
+            switchovers=[convert.switchover_to_pb(s) for s in items])
+
+    async def RunDrill(self, request: failover_pb2.DrillRequest,
+                       context: grpc.aio.ServicerContext
+                       ) -> AsyncIterator[failover_pb2.DrillRecord]:
+        updates: asyncio.Queue[Drill] = asyncio.Queue()
+        task = asyncio.create_task(self.drills.run(request.group,
+                                                   request.requested_by or "unknown",
+                                                   request.reason, updates.put_nowait))
+        try:
+            while not task.done():
+                getter = asyncio.ensure_future(updates.get())
+                await asyncio.wait({task, getter}, return_when=asyncio.FIRST_COMPLETED)
+                if getter.done():
+                    yield convert.drill_to_pb(getter.result())
+                else:
+                    getter.cancel()
+            drill = task.result()
+        except SwitchoverError as exc:
+            await context.abort(grpc.StatusCode.FAILED_PRECONDITION, str(exc))
+            return
+        yield convert.drill_to_pb(drill)
+
+    async def ListDrills(self, request: failover_pb2.ListDrillsRequest,
+                         context: grpc.aio.ServicerContext) -> failover_pb2.ListDrillsResponse:
+        drills = await self.drills.history(request.group, request.limit or 50)
+        return failover_pb2.ListDrillsResponse(drills=[convert.drill_to_pb(d) for d in drills])
+

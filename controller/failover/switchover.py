@@ -386,6 +386,9 @@ class Switchovers:
         if asyncio.iscoroutine(result):
             await result
 
+    async def history(self, group: str = "", limit: int = 50) -> list[Switchover]:
+        return await self._db.read(lambda s: s.switchovers.list(group, limit=limit))
+
     async def stop(self) -> None:
         for task in self._tasks.values():
             task.cancel()

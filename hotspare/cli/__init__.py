@@ -23,6 +23,7 @@ SUBCOMMAND_MODULES = [
     "hotspare.cli.ipmi_cmd",
     "hotspare.cli.snmp_cmd",
     "hotspare.cli.standby_cmd",
+    "hotspare.cli.switchover_cmd",
 ]
 
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
+import getpass
 import json
 import sys
 from collections.abc import Callable
 from typing import Any
 
+from hotspare.cli import switchover_cmd
 from hotspare.standby import GroupReadiness, MemberState, Reason
 
 EXIT_NOT_ALLOWED = 3
@@ -35,6 +37,33 @@ def register(sub: Any) -> None:
     _common(pre)
     pre.set_defaults(func=cmd_preflight)
     failover.set_defaults(func=lambda args: _usage(failover))
+    sw = factions.add_parser("switchover", help="switch the group over: planned (demote first) or "
+                                                "failover (fence the active first)")
+    sw.add_argument("group")
+    sw.add_argument("--mode", choices=["planned", "failover"], default="planned")
+    sw.add_argument("--reason", required=True, help="why (recorded)")
+    sw.add_argument("--to", default="", help="the member to promote (default: the best standby)")
+    sw.add_argument("--dry-run", action="store_true",
+                    help="print the steps it would take and why; change nothing")
+    sw.add_argument("--force", default="", metavar="REASON",
+                    help="run even when pre-flight refuses, recording this reason")
+    sw.add_argument("--request-id", default="", help="idempotency key: a repeated id runs once")
+    sw.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    sw.add_argument("--who", default=getpass.getuser(), help="recorded as the requester")
+    _common(sw)
+    sw.set_defaults(func=switchover_cmd.cmd_switchover)
+    hist = factions.add_parser("history", help="switchovers of a group, every step with its time")
+    hist.add_argument("group", nargs="?", default="")
+    _common(hist)
+    hist.set_defaults(func=switchover_cmd.cmd_history)
+    conf = factions.add_parser("confirm-fenced", help="confirm by hand that a blocked switchover's "
+                                                      "old active is off (S3)")
+    conf.add_argument("group")
+    conf.add_argument("--reason", required=True, help="what was checked, by whom (recorded)")
+    conf.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    conf.add_argument("--who", default=getpass.getuser(), help="recorded as the confirmer")
+    _common(conf)
+    conf.set_defaults(func=switchover_cmd.cmd_confirm_fenced)
 
 
 def _common(p: argparse.ArgumentParser) -> None:

@@ -114,6 +114,13 @@ class StandbyCollector:
                 return m
         return None
 
+    async def probe_now(self, asset_id: str) -> None:
+        """Probe one member now and send its readings (after a promote or demote)."""
+        member = self.member_for(asset_id)
+        if member is not None:
+            readings = await self._member(member)
+            self.context.emit(model.Batch(readings=tuple(readings)))
+
     async def collect(self) -> model.Batch:
         per_member = await asyncio.gather(*(self._member(m) for m in self.config.members))
         return model.Batch(readings=tuple(r for rs in per_member for r in rs))
