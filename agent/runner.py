@@ -33,6 +33,7 @@ class Agent:
             collectors=sorted(config.collectors),
             interval_seconds=min(intervals),
             on_command=self.execute,
+            spool=config.spool,
         )
         self.scheduler = Scheduler(config.host_asset.asset_id, self.stream.submit)
         self._seen: set[str] = set()
@@ -61,6 +62,7 @@ class Agent:
         )
 
     async def run(self, stop: asyncio.Event) -> None:
+        await self.stream.open()  # first: a spool in use by another agent stops us before any work
         self.build_collectors()
         self.stream.submit(model.Batch(assets=(self.config.host_asset,)))
         self.stream.start()

@@ -15,6 +15,9 @@ def register(sub: Any) -> None:
     run = agent.add_parser("run", help="collect readings and stream them to the controller")
     run.add_argument("--config", type=Path, help="agent TOML file (default: built-in defaults)")
     run.add_argument("--controller", help="controller HOST:PORT (default 127.0.0.1:50051)")
+    run.add_argument("--state-dir", type=Path,
+                     help="where the agent keeps its spool (default: hotspare-agent-state next to"
+                          " the config file, or ./hotspare-data/agent-state)")
     run.set_defaults(func=run_agent)
 
     ctl = sub.add_parser("controller", help="run the controller").add_subparsers(
@@ -29,9 +32,12 @@ def register(sub: Any) -> None:
 def run_agent(args: argparse.Namespace) -> int:
     from agent.config import default_config, load_config
     from agent.runner import main
+    from agent.spool import SpoolError
 
-    config = load_config(args.config, args.controller) if args.config else default_config(
-        args.controller)
+    if args.config:
+        config = load_config(args.config, args.controller, args.state_dir)
+    else:
+        config = default_config(args.controller, args.state_dir)
     if args.controller:
         from hotspare.tomlconf import ConfigError, parse_address
 
@@ -39,7 +45,11 @@ def run_agent(args: argparse.Namespace) -> int:
             parse_address(args.controller)
         except ValueError as exc:
             raise ConfigError(f"--controller: {exc}") from None
-    asyncio.run(main(config))
+    try:
+        asyncio.run(main(config))
+    except SpoolError as exc:
+        print(f"hotspare: agent cannot start: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 
