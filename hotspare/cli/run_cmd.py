@@ -54,14 +54,47 @@ def run_agent(args: argparse.Namespace) -> int:
 
 
 def run_controller(args: argparse.Namespace) -> int:
+    import sqlite3
+
     from controller.config import load_config
     from controller.server import main
     from controller.store import StoreError
 
     config = load_config(args.config, args.listen, args.data_dir)
     try:
+        _check_listen(config.listen)
         asyncio.run(main(config))
     except (StoreError, OSError) as exc:
         print(f"hotspare: controller cannot start: {exc}", file=sys.stderr)
         return 1
+    except sqlite3.DatabaseError as exc:
+        print(f"hotspare: controller cannot start: database {config.database_path}: {exc}; restore it"
+              " from a backup or move it away to start an empty one", file=sys.stderr)
+        return 1
+    except RuntimeError as exc:  # grpc's "Failed to bind to address ..."
+        if "bind" not in str(exc).lower():
+            raise
+        print(f"hotspare: controller cannot start: cannot listen on {config.listen}"
+              " (address in use or not available)", file=sys.stderr)
+        return 1
     return 0
+
+
+def _check_listen(listen: str) -> None:
+    """Refuse a listen address another process holds, before opening the database.
+
+    A plain bind without SO_REUSEPORT also fails when another controller (whose gRPC server sets
+    SO_REUSEPORT) has the port, so two controllers never share one.
+    """
+    import socket
+
+    from hotspare.tomlconf import parse_address
+
+    host, port = parse_address(listen)
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise OSError(f"cannot listen on {listen}: {exc.strerror or exc}") from None
