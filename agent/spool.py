@@ -50,7 +50,8 @@ class AppendResult:
 
     seqs: list[int] = field(default_factory=list)
     dropped_seqs: list[int] = field(default_factory=list)
-    gaps: list[model.Gap] = field(default_factory=list)
+    gaps: list[model.Gap] = field(default_factory=list)  # all the new first batch carries
+    new_gaps: list[model.Gap] = field(default_factory=list)  # recorded by this append
     dropped_batches_total: int = 0
 
 
@@ -181,8 +182,10 @@ class Spool:
         dropped = self._choose_drops(incoming_bytes, len(parts), now_unix_ms)
         result = AppendResult()
         gaps = list(carried_gaps)
+        new_gaps: list[model.Gap] = []
         if dropped:
-            gaps.extend(self._gaps_of(conn, dropped))
+            carried_by_dropped, new_gaps = self._gaps_of(conn, dropped)
+            gaps.extend(carried_by_dropped + new_gaps)
         conn.execute("BEGIN IMMEDIATE")
         try:
             if dropped:
@@ -218,6 +221,7 @@ class Spool:
         result.seqs = [r[0] for r in rows]
         result.dropped_seqs = [s for s, _ in dropped]
         result.gaps = gaps
+        result.new_gaps = new_gaps
         result.dropped_batches_total = dropped_total
         return result
 
@@ -243,8 +247,10 @@ class Spool:
             count -= 1
         return drops
 
-    def _gaps_of(self, conn: sqlite3.Connection, dropped: list[tuple[int, str]]) -> list[model.Gap]:
-        """One gap per (reason, asset) over the dropped batches; their own gaps carried over."""
+    def _gaps_of(
+        self, conn: sqlite3.Connection, dropped: list[tuple[int, str]]
+    ) -> tuple[list[model.Gap], list[model.Gap]]:
+        """Gaps the dropped batches carried, and one new gap per (reason, asset) over them."""
         spans: dict[tuple[str, str], list[int]] = {}  # -> [from, to, count]
         carried: list[model.Gap] = []
         for seq, reason in dropped:
@@ -263,7 +269,7 @@ class Spool:
                     span[2] += 1
         made = [model.Gap(asset, lo, hi, n, reason)
                 for (reason, asset), (lo, hi, n) in spans.items()]
-        return carried + made
+        return carried, made
 
     def read(self, seqs: list[int]) -> list[tuple[int, bytes]]:
         """Bodies of the given seqs that are still spooled, in seq order."""

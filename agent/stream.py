@@ -72,6 +72,7 @@ class AgentStream:
         interval_seconds: float,
         on_command: CommandCallback | None = None,
         spool: SpoolConfig | None = None,
+        on_gaps: Callable[[list[model.Gap]], None] | None = None,
     ) -> None:
         self.agent_id = agent_id
         self.cfg = cfg
@@ -85,6 +86,7 @@ class AgentStream:
         self._collectors = collectors
         self._interval = interval_seconds
         self._on_command = on_command
+        self._on_gaps = on_gaps  # told of every gap recorded (the soak's ledger)
         self._buffer: list[model.Batch] = []
         self._buffered_items = 0
         self._unspooled_gaps: list[model.Gap] = []  # from failed spool writes, sent with the next
@@ -164,12 +166,16 @@ class AgentStream:
             except (sqlite3.Error, OSError, SpoolError) as exc:
                 gaps = carried + _gaps_of(parts, f"agent spool write failed: {exc}")
                 self._unspooled_gaps = gaps
+                if self._on_gaps:
+                    self._on_gaps(gaps[len(carried):])
                 log.error("spool %s: write failed, %d readings dropped (recorded as gaps): %s",
                           self.spool.path, sum(g.readings_dropped for g in gaps), exc)
                 return
         self._on_spooled(result)
 
     def _on_spooled(self, result: AppendResult) -> None:
+        if self._on_gaps and result.new_gaps:
+            self._on_gaps(result.new_gaps)
         if result.dropped_seqs:
             gone = set(result.dropped_seqs)
             self._pending = collections.deque(s for s in self._pending if s not in gone)

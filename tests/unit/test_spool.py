@@ -93,9 +93,10 @@ def test_spool_dropping_a_batch_that_carries_gaps_keeps_those_gaps(spool_dir):
     try:
         spool.append([_batch("h", [1])], NOW_MS)
         first = spool.append([_batch("h", [2])], NOW_MS).gaps
-        second = spool.append([_batch("h", [3])], NOW_MS).gaps
+        second = spool.append([_batch("h", [3])], NOW_MS)
         assert [g.from_unix_ms for g in first] == [1]
-        assert sorted(g.from_unix_ms for g in second) == [1, 2]
+        assert sorted(g.from_unix_ms for g in second.gaps) == [1, 2]
+        assert [g.from_unix_ms for g in second.new_gaps] == [2]
     finally:
         spool.close()
 
