@@ -164,12 +164,13 @@ class AgentStream:
             try:
                 result = await self._worker.run(self.spool.append, parts, _now_ms(), carried)
             except (sqlite3.Error, OSError, SpoolError) as exc:
-                gaps = carried + _gaps_of(parts, f"agent spool write failed: {exc}")
+                new = _gaps_of(parts, f"agent spool write failed: {exc}")
+                gaps = _merge_gaps(carried + new)  # a long outage of the disk stays a few gaps
                 self._unspooled_gaps = gaps
                 if self._on_gaps:
-                    self._on_gaps(gaps[len(carried):])
+                    self._on_gaps(new)
                 log.error("spool %s: write failed, %d readings dropped (recorded as gaps): %s",
-                          self.spool.path, sum(g.readings_dropped for g in gaps), exc)
+                          self.spool.path, sum(g.readings_dropped for g in new), exc)
                 return
         self._on_spooled(result)
 
@@ -245,6 +246,8 @@ class AgentStream:
                     self._drop_rejected(exc)
             except (OSError, grpc.RpcError) as exc:
                 error = str(exc)
+            except (sqlite3.Error, SpoolError) as exc:  # reading the spool failed: retry later
+                error = f"spool {self.spool.path} unreadable: {exc}"
             if self._stopping:
                 return
             if self.stats.connected:  # the session had been up: a fresh outage
@@ -383,6 +386,17 @@ def _gaps_of(parts: list[model.Batch], reason: str) -> list[model.Gap]:
             span[0], span[1] = min(span[0], r.time_unix_ms), max(span[1], r.time_unix_ms)
             span[2] += 1
     return [model.Gap(a, lo, hi, n, reason) for a, (lo, hi, n) in spans.items()]
+
+
+def _merge_gaps(gaps: list[model.Gap]) -> list[model.Gap]:
+    """One gap per (asset, reason): the widest range and the sum of the readings."""
+    merged: dict[tuple[str, str], model.Gap] = {}
+    for g in gaps:
+        seen = merged.get((g.asset_id, g.reason))
+        merged[(g.asset_id, g.reason)] = g if seen is None else model.Gap(
+            g.asset_id, min(seen.from_unix_ms, g.from_unix_ms), max(seen.to_unix_ms, g.to_unix_ms),
+            seen.readings_dropped + g.readings_dropped, g.reason)
+    return list(merged.values())
 
 
 def _merge(batches: list[model.Batch]) -> model.Batch:

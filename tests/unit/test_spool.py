@@ -172,3 +172,37 @@ def test_spool_of_a_newer_schema_is_refused(spool_dir):
 
 def test_spool_path_is_safe_for_any_agent_id(tmp_path):
     assert spool_path(tmp_path, "rack 1/srv:2").name == "spool-rack_1_srv_2.sqlite"
+
+
+async def test_spool_write_failure_becomes_a_gap_sent_with_the_next_batch(tmp_path, monkeypatch):
+    import sqlite3
+
+    from agent.config import SpoolConfig, StreamConfig
+    from agent.stream import AgentStream
+
+    stream = AgentStream("a1", StreamConfig(), [], [], 1.0,
+                         spool=SpoolConfig(state_dir=tmp_path / "state"))
+    await stream.open()
+    try:
+        real_append = stream.spool.append
+
+        def disk_full(*args, **kwargs):
+            raise sqlite3.OperationalError("database or disk is full")
+
+        monkeypatch.setattr(stream.spool, "append", disk_full)
+        for t in (10, 20):
+            stream.submit(_batch("h", [t]))
+            await stream._spool_buffer()
+        assert stream.pending_count == 0
+        monkeypatch.setattr(stream.spool, "append", real_append)
+        stream.submit(_batch("h", [30]))
+        await stream._spool_buffer()
+        assert stream.pending_count == 1
+        bodies = await stream._worker.run(stream.spool.read, stream.spool.seqs)  # its one thread
+        sent = convert.batch_from_pb(agent_pb2.ReadingBatch.FromString(bodies[0][1]))
+        assert [r.time_unix_ms for r in sent.readings] == [30]
+        assert [(g.asset_id, g.from_unix_ms, g.to_unix_ms, g.readings_dropped) for g in sent.gaps] \
+            == [("h", 10, 20, 2)]  # two failed writes, one merged gap
+        assert "disk is full" in sent.gaps[0].reason
+    finally:
+        await stream.stop()
