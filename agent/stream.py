@@ -100,6 +100,7 @@ class AgentStream:
         self._tasks: list[asyncio.Task[None]] = []
         self._spool_tasks: set[asyncio.Task[None]] = set()
         self._drop_logged_monotonic = -math.inf
+        self._unlogged_drops = [0, 0]  # batches, readings dropped since the last log line
         # set before the tasks are cancelled: grpc.aio can turn a cancellation that lands inside
         # a call into AioRpcError(CANCELLED), which the reconnect loop would otherwise retry
         self._stopping = False
@@ -180,13 +181,19 @@ class AgentStream:
         if result.dropped_seqs:
             gone = set(result.dropped_seqs)
             self._pending = collections.deque(s for s in self._pending if s not in gone)
+            self._unlogged_drops[0] += len(gone)
+            self._unlogged_drops[1] += sum(g.readings_dropped for g in result.new_gaps)
             now = time.monotonic()
             if now - self._drop_logged_monotonic >= DROP_LOG_EVERY_SECONDS:
                 self._drop_logged_monotonic = now
-                log.warning("spool %s: dropped %d oldest batches (%d so far this epoch), gaps: %s",
-                            self.spool.path, len(gone), result.dropped_batches_total,
-                            "; ".join(f"{g.asset_id} {g.readings_dropped} readings ({g.reason})"
-                                      for g in result.gaps[:5]))
+                batches, readings = self._unlogged_drops
+                self._unlogged_drops = [0, 0]
+                log.warning("spool %s: dropped %d oldest batches with %d readings, recorded as gaps"
+                            " (%d batches so far this epoch; logged at most every %g s): %s",
+                            self.spool.path, batches, readings, result.dropped_batches_total,
+                            DROP_LOG_EVERY_SECONDS, "; ".join(
+                                f"{g.asset_id} {g.readings_dropped} readings ({g.reason})"
+                                for g in result.new_gaps[:3]) or "no readings in them")
         self.stats.dropped_batches_total = result.dropped_batches_total
         self._pending.extend(result.seqs)
         if result.seqs:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from agent.spool import spool_path
-from tests.helpers import ControllerProc, cli, wait_for
+from tests.helpers import ControllerProc, cli, free_port, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -131,3 +131,31 @@ def test_spool_second_agent_on_the_same_spool_is_refused_in_one_line(tmp_path, s
                       " own id or state_dir"], proc.stderr
     assert "Traceback" not in proc.stderr
     assert first.alive()
+
+
+def test_spool_full_drops_oldest_and_the_gap_carrying_batch_is_accepted(tmp_path, start_agent):
+    agent_id = "tiny"
+    port = free_port()
+    config = SPOOLED_AGENT.format(agent_id=agent_id).replace(
+        "[agent.stream]\n", "[agent.stream]\nmax_pending_batches = 2\n")
+    agent = start_agent(f"127.0.0.1:{port}", config, name="tiny")
+    wait_for(lambda: "dropped 1 oldest batches" in agent.log(), 20, 0.2,
+             "the full spool drops its oldest batch")
+    time.sleep(1.5)  # several more cycles: batches with readings are dropped too
+
+    ctl = ControllerProc(tmp_path / "data", port=port)
+    ctl.wait_ready()
+    try:
+        # the batches sent after the outage carry gap records: the controller stores them
+        wait_for(lambda: sum(n for _, n in _streams(ctl.data_dir, agent_id).values()) >= 5, 20,
+                 0.2, "batches after the outage stored")
+        with _ro(ctl.data_dir / "hotspare.sqlite") as conn:
+            dropped = conn.execute("SELECT dropped_batches_total FROM agents WHERE agent_id=?",
+                                   (agent_id,)).fetchone()[0]
+        (highest, stored), = _streams(ctl.data_dir, agent_id).values()
+        # the first dropped batch registered the asset (no readings): the later ones had readings
+        assert dropped >= 2 and highest - stored == dropped  # exactly the dropped seqs are missing
+        assert "rejected" not in agent.log()
+    finally:
+        agent.stop()
+        ctl.stop()
