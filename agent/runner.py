@@ -39,6 +39,7 @@ class Agent:
             collectors=sorted(config.collectors),
             interval_seconds=min(intervals),
             on_command=self.execute,
+            spool=config.spool,
         )
         self.scheduler = Scheduler(config.host_asset.asset_id, self.stream.submit)
         state = Path(config.state_dir) if config.state_dir else None
@@ -68,6 +69,7 @@ class Agent:
         return await self.dispatcher.execute(command)
 
     async def run(self, stop: asyncio.Event) -> None:
+        await self.stream.open()  # first: a spool in use by another agent stops us before any work
         self.build_collectors()
         self.stream.submit(model.Batch(assets=(self.config.host_asset,)))
         self.stream.start()

@@ -1,4 +1,4 @@
-"""gRPC client of the agent: batching, seq/ack, bounded queue, reconnect with backoff, commands."""
+"""gRPC client of the agent: batches from the durable spool, seq/ack, reconnect with backoff, commands."""
 
 from __future__ import annotations
 
@@ -6,8 +6,10 @@ import asyncio
 import collections
 import contextlib
 import logging
+import math
 import random
-import secrets
+import sqlite3
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,11 +17,15 @@ from pathlib import Path
 import grpc
 
 from agent import __version__
-from agent.config import StreamConfig
+from agent.config import SpoolConfig, StreamConfig
+from agent.spool import AppendResult, Spool, SpoolError, SpoolLimits, spool_path
 from hotspare import convert, model
+from hotspare.threads import SerialWorker
 from hotspare.v1 import agent_pb2, agent_pb2_grpc
 
 log = logging.getLogger("hotspare.agent.stream")
+SEND_CHUNK_BATCHES = 64  # batches read from the spool per round trip to its thread
+DROP_LOG_EVERY_SECONDS = 60.0  # a full spool is logged once a minute, not every cycle
 
 
 CommandCallback = Callable[[model.Command], Awaitable[model.CommandResult]]
@@ -55,7 +61,7 @@ def make_channel(target: str, cfg: StreamConfig) -> grpc.aio.Channel:
 
 
 class AgentStream:
-    """Owns the outbound queue and the connection to the controller."""
+    """Owns the durable spool of outbound batches and the connection to the controller."""
 
     def __init__(
         self,
@@ -65,62 +71,133 @@ class AgentStream:
         collectors: list[str],
         interval_seconds: float,
         on_command: CommandCallback | None = None,
+        spool: SpoolConfig | None = None,
+        on_gaps: Callable[[list[model.Gap]], None] | None = None,
     ) -> None:
         self.agent_id = agent_id
         self.cfg = cfg
-        self.epoch = secrets.randbits(62) or 1
+        spool_cfg = spool or SpoolConfig()
+        self.spool = Spool(spool_path(spool_cfg.state_dir, agent_id), agent_id, SpoolLimits(
+            max_bytes=spool_cfg.max_bytes, max_age_seconds=spool_cfg.max_age_seconds,
+            max_batches=cfg.max_pending_batches))
+        self._worker = SerialWorker("spool")
+        self.epoch = 0  # read from the spool by open()
         self._hello_assets = hello_assets
         self._collectors = collectors
         self._interval = interval_seconds
         self._on_command = on_command
+        self._on_gaps = on_gaps  # told of every gap recorded (the soak's ledger)
         self._buffer: list[model.Batch] = []
         self._buffered_items = 0
-        self._pending: collections.deque[agent_pb2.ReadingBatch] = collections.deque()
-        self._next_seq = 1
+        self._unspooled_gaps: list[model.Gap] = []  # from failed spool writes, sent with the next
+        self._spool_lock = asyncio.Lock()
+        self._spool_wanted = asyncio.Event()
+        self._pending: collections.deque[int] = collections.deque()  # spooled seqs, not acked
+        self._last_seq = 0
         self._wakeup = asyncio.Event()
         self._acked = asyncio.Event()
         self.stats = StreamStats()
         self._tasks: list[asyncio.Task[None]] = []
+        self._spool_tasks: set[asyncio.Task[None]] = set()
+        self._drop_logged_monotonic = -math.inf
+        self._unlogged_drops = [0, 0]  # batches, readings dropped since the last log line
         # set before the tasks are cancelled: grpc.aio can turn a cancellation that lands inside
         # a call into AioRpcError(CANCELLED), which the reconnect loop would otherwise retry
         self._stopping = False
         self._results: asyncio.Queue[model.CommandResult] = asyncio.Queue()
         self._command_tasks: set[asyncio.Task[None]] = set()
 
+    async def open(self) -> None:
+        """Open the spool: the persisted epoch, seq and unacknowledged batches; raises SpoolError."""
+        try:
+            await self._worker.run(self.spool.open)
+        except BaseException:
+            self._worker.shutdown(wait=False)
+            raise
+        self.epoch = self.spool.epoch
+        self._last_seq = self.spool.last_seq
+        self._pending.extend(self.spool.seqs)
+        self.stats.dropped_batches_total = self.spool.dropped_batches_total
+        if self._pending:
+            log.info("spool %s: %d unacknowledged batches (%d bytes) from before the restart, "
+                     "epoch %d, seq %d..%d", self.spool.path, len(self._pending),
+                     self.spool.total_bytes, self.epoch, self._pending[0], self._pending[-1])
+
     # ---- producer side -------------------------------------------------------------
     def submit(self, batch: model.Batch) -> None:
-        """Queue a collector's batch; it is packed into a numbered wire batch soon."""
+        """Queue a collector's batch; it is written to the spool as a numbered batch soon."""
         self._buffer.append(batch)
         self._buffered_items += len(batch)
-        if self._buffered_items >= self.cfg.max_batch_readings:
-            self.flush()
+        self._spool_wanted.set()
 
     def flush(self) -> None:
-        """Pack the buffer into numbered batches of at most max_batch_readings readings."""
-        if not self._buffer:
-            return
-        merged = _merge(self._buffer)
-        self._buffer = []
-        self._buffered_items = 0
-        limit = self.cfg.max_batch_readings
-        for start in range(0, max(1, len(merged.readings)), limit):
-            part = model.Batch(
-                readings=merged.readings[start : start + limit],
-                events=merged.events if start == 0 else (),
-                assets=merged.assets if start == 0 else (),
-                components=merged.components if start == 0 else (),
-            )
-            self._enqueue(part)
+        """Ask the spooler to write the buffer now."""
+        self._spool_wanted.set()
 
-    def _enqueue(self, batch: model.Batch) -> None:
-        if len(self._pending) >= self.cfg.max_pending_batches:
-            self._pending.popleft()
-            self.stats.dropped_batches_total += 1
-        msg = convert.batch_to_pb(
-            self.agent_id, self.epoch, self._next_seq, batch, self.stats.dropped_batches_total
-        )
-        self._next_seq += 1
-        self._pending.append(msg)
+    async def _spooler(self) -> None:
+        while not self._stopping:
+            await self._spool_wanted.wait()
+            self._spool_wanted.clear()
+            if (self.cfg.flush_interval_seconds > 0
+                    and self._buffered_items < self.cfg.max_batch_readings):
+                await asyncio.sleep(self.cfg.flush_interval_seconds)  # gather a few cycles
+            await self._spool_buffer()
+
+    async def _spool_buffer(self) -> None:
+        """Pack the buffer into batches of at most max_batch_readings readings and spool them."""
+        async with self._spool_lock:
+            if not self._buffer:
+                return
+            merged = _merge(self._buffer)
+            self._buffer = []
+            self._buffered_items = 0
+            limit = self.cfg.max_batch_readings
+            parts = [
+                model.Batch(
+                    readings=merged.readings[start : start + limit],
+                    events=merged.events if start == 0 else (),
+                    assets=merged.assets if start == 0 else (),
+                    components=merged.components if start == 0 else (),
+                )
+                for start in range(0, max(1, len(merged.readings)), limit)
+            ]
+            carried, self._unspooled_gaps = self._unspooled_gaps, []
+            try:
+                result = await self._worker.run(self.spool.append, parts, _now_ms(), carried)
+            except (sqlite3.Error, OSError, SpoolError) as exc:
+                new = _gaps_of(parts, f"agent spool write failed: {exc}")
+                gaps = _merge_gaps(carried + new)  # a long outage of the disk stays a few gaps
+                self._unspooled_gaps = gaps
+                if self._on_gaps:
+                    self._on_gaps(new)
+                log.error("spool %s: write failed, %d readings dropped (recorded as gaps): %s",
+                          self.spool.path, sum(g.readings_dropped for g in new), exc)
+                return
+        self._on_spooled(result)
+
+    def _on_spooled(self, result: AppendResult) -> None:
+        if self._on_gaps and result.new_gaps:
+            self._on_gaps(result.new_gaps)
+        if result.dropped_seqs:
+            gone = set(result.dropped_seqs)
+            self._pending = collections.deque(s for s in self._pending if s not in gone)
+            self._unlogged_drops[0] += len(gone)
+            self._unlogged_drops[1] += sum(g.readings_dropped for g in result.new_gaps)
+            now = time.monotonic()
+            if now - self._drop_logged_monotonic >= DROP_LOG_EVERY_SECONDS:
+                self._drop_logged_monotonic = now
+                batches, readings = self._unlogged_drops
+                self._unlogged_drops = [0, 0]
+                log.warning("spool %s: dropped %d oldest batches with %d readings, recorded as gaps"
+                            " (%d batches so far this epoch; logged at most every %g s): %s",
+                            self.spool.path, batches, readings, result.dropped_batches_total,
+                            DROP_LOG_EVERY_SECONDS, "; ".join(
+                                f"{g.asset_id} {g.readings_dropped} readings ({g.reason})"
+                                for g in result.new_gaps[:3]) or "no readings in them")
+        self.stats.dropped_batches_total = result.dropped_batches_total
+        self._pending.extend(result.seqs)
+        if result.seqs:
+            self._last_seq = result.seqs[-1]
         self._wakeup.set()
 
     @property
@@ -129,16 +206,17 @@ class AgentStream:
 
     @property
     def last_seq(self) -> int:
-        return self._next_seq - 1
+        return self._last_seq
 
     # ---- lifecycle -----------------------------------------------------------------
     def start(self) -> None:
-        self._tasks.append(asyncio.create_task(self._flusher(), name="stream-flusher"))
+        """Start spooling and sending (after open())."""
+        self._tasks.append(asyncio.create_task(self._spooler(), name="stream-spooler"))
         self._tasks.append(asyncio.create_task(self._connector(), name="stream-connector"))
 
     async def stop(self, drain_seconds: float = 0.0) -> None:
-        """Flush and wait up to drain_seconds for acks, then stop."""
-        self.flush()
+        """Spool the buffer, wait up to drain_seconds for acks, then stop; the rest stays spooled."""
+        await self._spool_buffer()
         if drain_seconds > 0:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._drained(), drain_seconds)
@@ -151,16 +229,16 @@ class AgentStream:
             if stuck:
                 log.warning("stream tasks still running at stop: %s",
                             ", ".join(t.get_name() for t in stuck))
+        if self._spool_tasks:
+            await asyncio.wait(self._spool_tasks, timeout=3.0)
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(self._worker.run(self.spool.close), 3.0)
+        self._worker.shutdown(wait=False)
 
     async def _drained(self) -> None:
         while self._pending:
             self._acked.clear()
             await self._acked.wait()
-
-    async def _flusher(self) -> None:
-        while not self._stopping:
-            await asyncio.sleep(self.cfg.flush_interval_seconds)
-            self.flush()
 
     async def _connector(self) -> None:
         backoff = self.cfg.backoff_initial_seconds
@@ -175,6 +253,8 @@ class AgentStream:
                     self._drop_rejected(exc)
             except (OSError, grpc.RpcError) as exc:
                 error = str(exc)
+            except (sqlite3.Error, SpoolError) as exc:  # reading the spool failed: retry later
+                error = f"spool {self.spool.path} unreadable: {exc}"
             if self._stopping:
                 return
             if self.stats.connected:  # the session had been up: a fresh outage
@@ -183,8 +263,7 @@ class AgentStream:
             self.stats.connected = False
             if not was_down:  # log the state change once, not every retry
                 log.warning("controller %s unreachable: %s; retrying with backoff, "
-                            "queueing up to %d batches", self.cfg.controller, error,
-                            self.cfg.max_pending_batches)
+                            "spooling to %s", self.cfg.controller, error, self.spool.path)
                 was_down = True
             await asyncio.sleep(backoff * random.uniform(0.5, 1.0))
             backoff = min(self.cfg.backoff_max_seconds, backoff * 2)
@@ -194,11 +273,23 @@ class AgentStream:
         for key, value in metadata:
             if key == convert.REJECTED_SEQ_KEY:
                 seq = int(value)
-                before = len(self._pending)
-                self._pending = collections.deque(b for b in self._pending if b.seq != seq)
-                if len(self._pending) < before:
+                if seq in self._pending:
+                    self._pending = collections.deque(s for s in self._pending if s != seq)
+                    self._in_spool_thread(self.spool.remove, seq)
                     self.stats.rejected_batches_total += 1
                     log.error("controller rejected batch seq=%d: %s", seq, exc.details())
+
+    def _in_spool_thread(self, fn: Callable[[int], object], arg: int) -> None:
+        """Run a spool update in order on the spool thread without waiting for it."""
+        async def run() -> None:
+            try:
+                await self._worker.run(fn, arg)
+            except (sqlite3.Error, SpoolError) as exc:
+                log.error("spool %s: %s failed: %s", self.spool.path, fn.__name__, exc)
+
+        task = asyncio.create_task(run())
+        self._spool_tasks.add(task)
+        task.add_done_callback(self._spool_tasks.discard)
 
     async def _session(self) -> None:
         async with make_channel(self.cfg.controller, self.cfg) as channel:
@@ -224,14 +315,18 @@ class AgentStream:
     async def _write_loop(self, call: grpc.aio.StreamStreamCall, reader: asyncio.Task[None]) -> None:
         sent_upto = 0
         while not reader.done():
-            for msg in list(self._pending):
-                if msg.seq > sent_upto:
-                    await call.write(agent_pb2.AgentMessage(batch=msg))
-                    sent_upto = msg.seq
+            todo = [seq for seq in self._pending if seq > sent_upto][:SEND_CHUNK_BATCHES]
+            if todo:
+                for _seq, body in await self._worker.run(self.spool.read, todo):
+                    await call.write(agent_pb2.AgentMessage(
+                        batch=agent_pb2.ReadingBatch.FromString(body)))
                     self.stats.sent_batches_total += 1
+                sent_upto = todo[-1]  # a seq no longer spooled was dropped or acked meanwhile
             while not self._results.empty():
                 result = self._results.get_nowait()
                 await call.write(agent_pb2.AgentMessage(result=convert.command_result_to_pb(result)))
+            if len(todo) == SEND_CHUNK_BATCHES:
+                continue  # more to send: do not wait for a wakeup
             self._wakeup.clear()
             waiter = asyncio.create_task(self._wakeup.wait())
             await asyncio.wait({waiter, reader}, return_when=asyncio.FIRST_COMPLETED)
@@ -255,8 +350,12 @@ class AgentStream:
 
     def _on_ack(self, highest_seq: int) -> None:
         self.stats.acked_seq = max(self.stats.acked_seq, highest_seq)
-        while self._pending and self._pending[0].seq <= highest_seq:
+        acked = False
+        while self._pending and self._pending[0] <= highest_seq:
             self._pending.popleft()
+            acked = True
+        if acked:
+            self._in_spool_thread(self.spool.ack, highest_seq)
         self._acked.set()
 
     def _start_command(self, msg: agent_pb2.Command) -> None:
@@ -279,6 +378,32 @@ class AgentStream:
                 result = await self._on_command(command)
         await self._results.put(result)
         self._wakeup.set()
+
+
+def _now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+def _gaps_of(parts: list[model.Batch], reason: str) -> list[model.Gap]:
+    """One gap per asset over readings that never reached the spool."""
+    spans: dict[str, list[int]] = {}
+    for part in parts:
+        for r in part.readings:
+            span = spans.setdefault(r.asset_id, [r.time_unix_ms, r.time_unix_ms, 0])
+            span[0], span[1] = min(span[0], r.time_unix_ms), max(span[1], r.time_unix_ms)
+            span[2] += 1
+    return [model.Gap(a, lo, hi, n, reason) for a, (lo, hi, n) in spans.items()]
+
+
+def _merge_gaps(gaps: list[model.Gap]) -> list[model.Gap]:
+    """One gap per (asset, reason): the widest range and the sum of the readings."""
+    merged: dict[tuple[str, str], model.Gap] = {}
+    for g in gaps:
+        seen = merged.get((g.asset_id, g.reason))
+        merged[(g.asset_id, g.reason)] = g if seen is None else model.Gap(
+            g.asset_id, min(seen.from_unix_ms, g.from_unix_ms), max(seen.to_unix_ms, g.to_unix_ms),
+            seen.readings_dropped + g.readings_dropped, g.reason)
+    return list(merged.values())
 
 
 def _merge(batches: list[model.Batch]) -> model.Batch:

@@ -202,6 +202,7 @@ def batch_to_pb(
         assets=[asset_to_pb(a) for a in batch.assets],
         components=[component_to_pb(c) for c in batch.components],
         dropped_batches_total=dropped_batches_total,
+        gaps=[gap_to_pb(g) for g in batch.gaps],
     )
 
 
@@ -211,7 +212,25 @@ def batch_from_pb(msg: agent_pb2.ReadingBatch) -> model.Batch:
         events=tuple(event_from_pb(e) for e in msg.events),
         assets=tuple(asset_from_pb(a) for a in msg.assets),
         components=tuple(component_from_pb(c) for c in msg.components),
+        gaps=tuple(gap_from_pb(g) for g in msg.gaps),
     )
+
+
+def gap_to_pb(g: model.Gap) -> agent_pb2.Gap:
+    return agent_pb2.Gap(asset_id=g.asset_id, from_unix_ms=g.from_unix_ms,
+                         to_unix_ms=g.to_unix_ms, readings_dropped=g.readings_dropped,
+                         reason=g.reason)
+
+
+def gap_from_pb(msg: agent_pb2.Gap) -> model.Gap:
+    if not msg.asset_id:
+        raise ConversionError("gap without asset_id")
+    if msg.to_unix_ms < msg.from_unix_ms:
+        raise ConversionError(
+            f"gap of {msg.asset_id!r} ends ({msg.to_unix_ms}) before it starts ({msg.from_unix_ms})")
+    return model.Gap(asset_id=msg.asset_id, from_unix_ms=msg.from_unix_ms,
+                     to_unix_ms=msg.to_unix_ms, readings_dropped=msg.readings_dropped,
+                     reason=msg.reason)
 
 
 def command_to_pb(c: model.Command) -> agent_pb2.Command:

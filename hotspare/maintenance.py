@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fnmatch
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
@@ -81,23 +82,45 @@ class Window:
 
 
 def _minutes(text: str) -> int:
-    hours, _, minutes = text.partition(":")
-    value = int(hours) * 60 + int(minutes or 0)
-    if not 0 <= value <= 24 * 60:
-        raise ValueError(f"bad time of day {text!r}")
+    """Minutes after midnight of "HH:MM" (or "HH"); 24:00 is the end of the day (0)."""
+    match = re.fullmatch(r"\s*(\d{1,2})(?::(\d{2}))?\s*", text)
+    value = int(match.group(1)) * 60 + int(match.group(2) or 0) if match else -1
+    if not match or int(match.group(2) or 0) >= 60 or not 0 <= value <= 24 * 60:
+        raise ValueError(f"bad time of day {text!r} (use HH:MM, 00:00 to 24:00, e.g. 01:00)")
     return value % (24 * 60)
 
 
 def validate_window(w: Window) -> None:
-    """Raise ValueError naming what is wrong with a window definition."""
-    _minutes(w.start)
-    _minutes(w.end)
-    ZoneInfo(w.timezone)
+    """Raise ValueError naming what is wrong with a window definition (and which field)."""
+    for name, text in (("start", w.start), ("end", w.end)):
+        try:
+            _minutes(text)
+        except ValueError as exc:
+            raise ValueError(f"{name}: {exc}") from None
+    try:
+        ZoneInfo(w.timezone)
+    except (ValueError, KeyError):  # ZoneInfoNotFoundError is a KeyError
+        raise ValueError(f"timezone: unknown time zone {w.timezone!r} (an IANA name such as"
+                         " Europe/London)") from None
     for d in w.days:
         if d[:3].lower() not in WEEKDAYS:
-            raise ValueError(f"bad weekday {d!r}")
+            raise ValueError(f"days: bad weekday {d!r} (mon, tue, wed, thu, fri, sat, sun)")
     for date in w.dates:
-        dt.date.fromisoformat(date)
+        try:
+            dt.date.fromisoformat(date)
+        except ValueError:
+            raise ValueError(f"dates: bad date {date!r} (use YYYY-MM-DD)") from None
+
+
+def check_span(start: str, end: str) -> None:
+    """Refuse a start equal to the end unless it is spelled as a whole day (00:00 to 24:00).
+
+    Stored windows keep "start == end means the whole day" (config files rely on it); a person
+    typing the same time twice most likely meant something else, so the CLI asks for it plainly.
+    """
+    if _minutes(start) == _minutes(end) and not (_minutes(start) == 0 and end.strip() == "24:00"):
+        raise ValueError(f"start and end are both {start.strip()}: the window has no length"
+                         " (for whole days use --start 00:00 --end 24:00, or --dates)")
 
 
 def held(asset_id: str, rule_name: str, level: int, now_ms: int,

@@ -149,6 +149,17 @@ class Event:
 
 
 @dataclass(frozen=True, slots=True)
+class Gap:
+    """Readings of one asset an agent dropped unsent (spool full or too old): what, when, why."""
+
+    asset_id: str
+    from_unix_ms: int
+    to_unix_ms: int
+    readings_dropped: int
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Batch:
     """What a collector cycle produced; the stream packs several into one wire batch."""
 
@@ -156,9 +167,11 @@ class Batch:
     events: tuple[Event, ...] = ()
     assets: tuple[Asset, ...] = ()
     components: tuple[Component, ...] = ()
+    gaps: tuple[Gap, ...] = ()
 
     def __len__(self) -> int:
-        return len(self.readings) + len(self.events) + len(self.assets) + len(self.components)
+        return (len(self.readings) + len(self.events) + len(self.assets) + len(self.components)
+                + len(self.gaps))
 
 
 class PowerAction(enum.Enum):

@@ -6,7 +6,7 @@ import stat
 import tomllib
 from pathlib import Path
 
-from hotspare.tomlconf import ConfigError
+from hotspare.tomlconf import ConfigError, read_utf8
 
 
 def check_mode(path: Path) -> None:
@@ -27,9 +27,11 @@ def load_secret(path: Path, key: str) -> str:
     """
     check_mode(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot parse secrets file: {exc}") from exc
+        data = tomllib.loads(read_utf8(path))
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read secrets file: {exc.strerror or exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: cannot parse secrets file: {exc}") from None
     node: object = data
     for part in key.split("."):
         if not isinstance(node, dict) or part not in node:
@@ -57,3 +59,15 @@ def load_secret_file(path: Path) -> str:
     if any(line.strip() for line in lines[1:]):
         raise ConfigError(f"{path}: the secret file must hold one line, the secret itself")
     return value
+
+
+def read_password_file(path: Path) -> str:
+    """A file holding only a password (mode 0600/0400, UTF-8, surrounding blanks ignored)."""
+    check_mode(path)
+    try:
+        password = read_utf8(path).strip()
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read password file: {exc.strerror or exc}") from None
+    if not password:
+        raise ConfigError(f"{path}: password file is empty")
+    return password

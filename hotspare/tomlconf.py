@@ -67,10 +67,22 @@ class Located:
         return ConfigError(f"{self.path}:{line}: {where}: {message}")
 
 
+def read_utf8(path: Path) -> str:
+    """A text file's contents; bytes that are not UTF-8 are a ConfigError with the line."""
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        # the offending byte is not shown: the file may hold a secret
+        raise ConfigError(f"{path}:{line}: not UTF-8 text (at byte offset {exc.start});"
+                          " save the file as UTF-8") from None
+
+
 def load(path: Path) -> Located:
     """Read and parse a TOML file; syntax errors become ConfigError with the line."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_utf8(path)
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from exc
     try:

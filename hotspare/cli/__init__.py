@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 
 from hotspare.errors import HotSpareError
-from hotspare.tomlconf import ConfigError
+from hotspare.tomlconf import ConfigError, parse_address
 
 # Each module has register(subparsers); its handlers take the parsed args and return an exit code.
 SUBCOMMAND_MODULES = [
@@ -63,6 +63,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     setup_logging(args.log_level)
+    controller = getattr(args, "controller", None)
+    if isinstance(controller, str):
+        try:
+            parse_address(controller)
+        except ValueError as exc:
+            print(f"hotspare: --controller: {exc}", file=sys.stderr)
+            return 2
     try:
         return int(args.func(args) or 0)
     except ConfigError as exc:

@@ -13,7 +13,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
-from hotspare.maintenance import Matcher, Window
+from hotspare.maintenance import Matcher, Window, check_span, validate_window
 
 T = TypeVar("T")
 LEVEL_NAMES = {1: "L1 severe", 2: "L2 partial", 3: "L3 minor"}
@@ -202,6 +202,16 @@ def _split(text: str) -> tuple[str, ...]:
 def cmd_maint_add(args: argparse.Namespace) -> int:
     window = Window("", args.name, Matcher(args.asset, args.rule), args.start, args.end,
                     _split(args.days), _split(args.dates), args.timezone)
+    try:
+        if not args.name.strip():
+            raise ValueError("name: a window needs a name")
+        validate_window(window)
+        check_span(args.start, args.end)
+    except ValueError as exc:
+        field, sep, message = str(exc).partition(": ")
+        text = f"--{field}: {message}" if sep and " " not in field else str(exc)
+        print(f"hotspare: maintenance add: {text}", file=sys.stderr)
+        return 2
     w = _run(args.controller, lambda c: c.add_maintenance(window))
     if w is None:
         return 1

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -28,8 +27,9 @@ def cmd_probe(args: argparse.Namespace) -> int:
     from agent.collectors import CollectorContext
     from agent.collectors.ipmi.collector import BmcTarget, IpmiCollector, IpmiConfig
     from hotspare import model
+    from hotspare.cli.output import json_text
     from hotspare.render import value_text
-    from hotspare.secrets import check_mode
+    from hotspare.secrets import read_password_file
     from hotspare.tomlconf import ConfigError, parse_address
 
     try:
@@ -38,9 +38,8 @@ def cmd_probe(args: argparse.Namespace) -> int:
         print(f"hotspare: {exc}", file=sys.stderr)
         return 2
     try:
-        check_mode(args.password_file)
-        password = args.password_file.read_text().strip()
-    except (ConfigError, OSError) as exc:
+        password = read_password_file(args.password_file)
+    except ConfigError as exc:
         print(f"hotspare: {exc}", file=sys.stderr)
         return 2
     asset = model.Asset(f"bmc-{host}-{port}", model.AssetKind.SERVER)
@@ -68,7 +67,8 @@ def cmd_probe(args: argparse.Namespace) -> int:
         "reachable": reach.status is model.Status.OK,
         "status": reach.reason or "ok",
         "cipher_suite": reach.labels.get("cipher_suite", ""),
-        "identity": dataclasses.asdict(batch.assets[0]) if batch.assets else None,
+        "identity": (dataclasses.asdict(batch.assets[0]) | {"kind": batch.assets[0].kind.value}
+                     if batch.assets else None),
         "readings": [{"sensor": r.name, "kind": r.kind.value, "value": r.value, "unit": r.unit,
                       "status": r.status.label, "reason": r.reason}
                      for r in batch.readings],
@@ -77,7 +77,7 @@ def cmd_probe(args: argparse.Namespace) -> int:
                 for e in batch.events][-20:],
     }
     if args.json:
-        print(json.dumps(doc, indent=2))
+        print(json_text(doc))
         return 0 if doc["reachable"] else 1
     if not doc["reachable"]:
         print(f"hotspare: BMC {host}:{port}: {reach.reason}", file=sys.stderr)

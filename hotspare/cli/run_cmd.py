@@ -15,6 +15,9 @@ def register(sub: Any) -> None:
     run = agent.add_parser("run", help="collect readings and stream them to the controller")
     run.add_argument("--config", type=Path, help="agent TOML file (default: built-in defaults)")
     run.add_argument("--controller", help="controller HOST:PORT (default 127.0.0.1:50051)")
+    run.add_argument("--state-dir", type=Path,
+                     help="where the agent keeps its spool (default: hotspare-agent-state next to"
+                          " the config file, or ./hotspare-data/agent-state)")
     run.set_defaults(func=run_agent)
 
     ctl = sub.add_parser("controller", help="run the controller").add_subparsers(
@@ -29,9 +32,12 @@ def register(sub: Any) -> None:
 def run_agent(args: argparse.Namespace) -> int:
     from agent.config import default_config, load_config
     from agent.runner import main
+    from agent.spool import SpoolError
 
-    config = load_config(args.config, args.controller) if args.config else default_config(
-        args.controller)
+    if args.config:
+        config = load_config(args.config, args.controller, args.state_dir)
+    else:
+        config = default_config(args.controller, args.state_dir)
     if args.controller:
         from hotspare.tomlconf import ConfigError, parse_address
 
@@ -39,19 +45,56 @@ def run_agent(args: argparse.Namespace) -> int:
             parse_address(args.controller)
         except ValueError as exc:
             raise ConfigError(f"--controller: {exc}") from None
-    asyncio.run(main(config))
+    try:
+        asyncio.run(main(config))
+    except SpoolError as exc:
+        print(f"hotspare: agent cannot start: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 
 def run_controller(args: argparse.Namespace) -> int:
+    import sqlite3
+
     from controller.config import load_config
     from controller.server import main
     from controller.store import StoreError
 
     config = load_config(args.config, args.listen, args.data_dir)
     try:
+        _check_listen(config.listen)
         asyncio.run(main(config))
     except (StoreError, OSError) as exc:
         print(f"hotspare: controller cannot start: {exc}", file=sys.stderr)
         return 1
+    except sqlite3.DatabaseError as exc:
+        print(f"hotspare: controller cannot start: database {config.database_path}: {exc}; restore it"
+              " from a backup or move it away to start an empty one", file=sys.stderr)
+        return 1
+    except RuntimeError as exc:  # grpc's "Failed to bind to address ..."
+        if "bind" not in str(exc).lower():
+            raise
+        print(f"hotspare: controller cannot start: cannot listen on {config.listen}"
+              " (address in use or not available)", file=sys.stderr)
+        return 1
     return 0
+
+
+def _check_listen(listen: str) -> None:
+    """Refuse a listen address another process holds, before opening the database.
+
+    A plain bind without SO_REUSEPORT also fails when another controller (whose gRPC server sets
+    SO_REUSEPORT) has the port, so two controllers never share one.
+    """
+    import socket
+
+    from hotspare.tomlconf import parse_address
+
+    host, port = parse_address(listen)
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise OSError(f"cannot listen on {listen}: {exc.strerror or exc}") from None

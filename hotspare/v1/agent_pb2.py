@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from hotspare.v1 import types_pb2 as hotspare_dot_v1_dot_types__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x17hotspare/v1/agent.proto\x12\x0bhotspare.v1\x1a\x17hotspare/v1/types.proto\"\xa4\x01\n\x05Hello\x12\x10\n\x08\x61gent_id\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\t\x12\x10\n\x08hostname\x18\x03 \x01(\t\x12\x14\n\x0cstream_epoch\x18\x04 \x01(\x04\x12\"\n\x06\x61ssets\x18\x05 \x03(\x0b\x32\x12.hotspare.v1.Asset\x12\x12\n\ncollectors\x18\x06 \x03(\t\x12\x18\n\x10interval_seconds\x18\x07 \x01(\x01\"\xfe\x01\n\x0cReadingBatch\x12\x10\n\x08\x61gent_id\x18\x01 \x01(\t\x12\x14\n\x0cstream_epoch\x18\x02 \x01(\x04\x12\x0b\n\x03seq\x18\x03 \x01(\x04\x12&\n\x08readings\x18\x04 \x03(\x0b\x32\x14.hotspare.v1.Reading\x12\"\n\x06\x65vents\x18\x05 \x03(\x0b\x32\x12.hotspare.v1.Event\x12\"\n\x06\x61ssets\x18\x06 \x03(\x0b\x32\x12.hotspare.v1.Asset\x12*\n\ncomponents\x18\x07 \x03(\x0b\x32\x16.hotspare.v1.Component\x12\x1d\n\x15\x64ropped_batches_total\x18\x08 \x01(\x04\"8\n\x0cPowerCommand\x12(\n\x06\x61\x63tion\x18\x01 \x01(\x0e\x32\x18.hotspare.v1.PowerAction\" \n\x0c\x46\x65nceCommand\x12\x10\n\x08group_id\x18\x01 \x01(\t\"<\n\x0ePromoteCommand\x12\x10\n\x08group_id\x18\x01 \x01(\t\x12\x18\n\x10\x66\x65nce_command_id\x18\x02 \x01(\t\"!\n\rDemoteCommand\x12\x10\n\x08group_id\x18\x01 \x01(\t\"\xe1\x02\n\x07\x43ommand\x12\x12\n\ncommand_id\x18\x01 \x01(\t\x12\x10\n\x08\x61sset_id\x18\x02 \x01(\t\x12\x18\n\x10\x64\x65\x61\x64line_unix_ms\x18\x03 \x01(\x03\x12\x13\n\x0bgroup_epoch\x18\x04 \x01(\x04\x12\x14\n\x0crequested_by\x18\x05 \x01(\t\x12\x17\n\x0ftimeout_seconds\x18\x06 \x01(\x01\x12\x12\n\nrequest_id\x18\x07 \x01(\t\x12*\n\x05power\x18\n \x01(\x0b\x32\x19.hotspare.v1.PowerCommandH\x00\x12*\n\x05\x66\x65nce\x18\x0b \x01(\x0b\x32\x19.hotspare.v1.FenceCommandH\x00\x12.\n\x07promote\x18\x0c \x01(\x0b\x32\x1b.hotspare.v1.PromoteCommandH\x00\x12,\n\x06\x64\x65mote\x18\r \x01(\x0b\x32\x1a.hotspare.v1.DemoteCommandH\x00\x42\x08\n\x06\x61\x63tion\"\xa6\x02\n\rCommandResult\x12\x12\n\ncommand_id\x18\x01 \x01(\t\x12\x10\n\x08\x61sset_id\x18\x02 \x01(\t\x12,\n\x07outcome\x18\x03 \x01(\x0e\x32\x1b.hotspare.v1.CommandOutcome\x12\x0f\n\x07message\x18\x04 \x01(\t\x12\x13\n\x0bpower_state\x18\x05 \x01(\t\x12\x17\n\x0f\x65lapsed_seconds\x18\x06 \x01(\x01\x12\x18\n\x10\x66inished_unix_ms\x18\x07 \x01(\x03\x12\x38\n\x07\x64\x65tails\x18\x08 \x03(\x0b\x32\'.hotspare.v1.CommandResult.DetailsEntry\x1a.\n\x0c\x44\x65tailsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"0\n\x03\x41\x63k\x12\x14\n\x0cstream_epoch\x18\x01 \x01(\x04\x12\x13\n\x0bhighest_seq\x18\x02 \x01(\x04\"\x95\x01\n\x0c\x41gentMessage\x12#\n\x05hello\x18\x01 \x01(\x0b\x32\x12.hotspare.v1.HelloH\x00\x12*\n\x05\x62\x61tch\x18\x02 \x01(\x0b\x32\x19.hotspare.v1.ReadingBatchH\x00\x12,\n\x06result\x18\x03 \x01(\x0b\x32\x1a.hotspare.v1.CommandResultH\x00\x42\x06\n\x04\x62ody\"e\n\x11\x43ontrollerMessage\x12\x1f\n\x03\x61\x63k\x18\x01 \x01(\x0b\x32\x10.hotspare.v1.AckH\x00\x12\'\n\x07\x63ommand\x18\x02 \x01(\x0b\x32\x14.hotspare.v1.CommandH\x00\x42\x06\n\x04\x62ody*\x87\x01\n\x0bPowerAction\x12\x1c\n\x18POWER_ACTION_UNSPECIFIED\x10\x00\x12\x17\n\x13POWER_ACTION_STATUS\x10\x01\x12\x13\n\x0fPOWER_ACTION_ON\x10\x02\x12\x14\n\x10POWER_ACTION_OFF\x10\x03\x12\x16\n\x12POWER_ACTION_CYCLE\x10\x04*\xc3\x01\n\x0e\x43ommandOutcome\x12\x1f\n\x1b\x43OMMAND_OUTCOME_UNSPECIFIED\x10\x00\x12\x1d\n\x19\x43OMMAND_OUTCOME_CONFIRMED\x10\x01\x12!\n\x1d\x43OMMAND_OUTCOME_NOT_CONFIRMED\x10\x02\x12\x19\n\x15\x43OMMAND_OUTCOME_ERROR\x10\x03\x12\x1b\n\x17\x43OMMAND_OUTCOME_REFUSED\x10\x04\x12\x16\n\x12\x43OMMAND_OUTCOME_OK\x10\x05\x32W\n\x0c\x41gentService\x12G\n\x06Stream\x12\x19.hotspare.v1.AgentMessage\x1a\x1e.hotspare.v1.ControllerMessage(\x01\x30\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x17hotspare/v1/agent.proto\x12\x0bhotspare.v1\x1a\x17hotspare/v1/types.proto\"\xa4\x01\n\x05Hello\x12\x10\n\x08\x61gent_id\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\t\x12\x10\n\x08hostname\x18\x03 \x01(\t\x12\x14\n\x0cstream_epoch\x18\x04 \x01(\x04\x12\"\n\x06\x61ssets\x18\x05 \x03(\x0b\x32\x12.hotspare.v1.Asset\x12\x12\n\ncollectors\x18\x06 \x03(\t\x12\x18\n\x10interval_seconds\x18\x07 \x01(\x01\"\x9e\x02\n\x0cReadingBatch\x12\x10\n\x08\x61gent_id\x18\x01 \x01(\t\x12\x14\n\x0cstream_epoch\x18\x02 \x01(\x04\x12\x0b\n\x03seq\x18\x03 \x01(\x04\x12&\n\x08readings\x18\x04 \x03(\x0b\x32\x14.hotspare.v1.Reading\x12\"\n\x06\x65vents\x18\x05 \x03(\x0b\x32\x12.hotspare.v1.Event\x12\"\n\x06\x61ssets\x18\x06 \x03(\x0b\x32\x12.hotspare.v1.Asset\x12*\n\ncomponents\x18\x07 \x03(\x0b\x32\x16.hotspare.v1.Component\x12\x1d\n\x15\x64ropped_batches_total\x18\x08 \x01(\x04\x12\x1e\n\x04gaps\x18\t \x03(\x0b\x32\x10.hotspare.v1.Gap\"k\n\x03Gap\x12\x10\n\x08\x61sset_id\x18\x01 \x01(\t\x12\x14\n\x0c\x66rom_unix_ms\x18\x02 \x01(\x03\x12\x12\n\nto_unix_ms\x18\x03 \x01(\x03\x12\x18\n\x10readings_dropped\x18\x04 \x01(\x04\x12\x0e\n\x06reason\x18\x05 \x01(\t\"8\n\x0cPowerCommand\x12(\n\x06\x61\x63tion\x18\x01 \x01(\x0e\x32\x18.hotspare.v1.PowerAction\" \n\x0c\x46\x65nceCommand\x12\x10\n\x08group_id\x18\x01 \x01(\t\"<\n\x0ePromoteCommand\x12\x10\n\x08group_id\x18\x01 \x01(\t\x12\x18\n\x10\x66\x65nce_command_id\x18\x02 \x01(\t\"!\n\rDemoteCommand\x12\x10\n\x08group_id\x18\x01 \x01(\t\"\xe1\x02\n\x07\x43ommand\x12\x12\n\ncommand_id\x18\x01 \x01(\t\x12\x10\n\x08\x61sset_id\x18\x02 \x01(\t\x12\x18\n\x10\x64\x65\x61\x64line_unix_ms\x18\x03 \x01(\x03\x12\x13\n\x0bgroup_epoch\x18\x04 \x01(\x04\x12\x14\n\x0crequested_by\x18\x05 \x01(\t\x12\x17\n\x0ftimeout_seconds\x18\x06 \x01(\x01\x12\x12\n\nrequest_id\x18\x07 \x01(\t\x12*\n\x05power\x18\n \x01(\x0b\x32\x19.hotspare.v1.PowerCommandH\x00\x12*\n\x05\x66\x65nce\x18\x0b \x01(\x0b\x32\x19.hotspare.v1.FenceCommandH\x00\x12.\n\x07promote\x18\x0c \x01(\x0b\x32\x1b.hotspare.v1.PromoteCommandH\x00\x12,\n\x06\x64\x65mote\x18\r \x01(\x0b\x32\x1a.hotspare.v1.DemoteCommandH\x00\x42\x08\n\x06\x61\x63tion\"\xa6\x02\n\rCommandResult\x12\x12\n\ncommand_id\x18\x01 \x01(\t\x12\x10\n\x08\x61sset_id\x18\x02 \x01(\t\x12,\n\x07outcome\x18\x03 \x01(\x0e\x32\x1b.hotspare.v1.CommandOutcome\x12\x0f\n\x07message\x18\x04 \x01(\t\x12\x13\n\x0bpower_state\x18\x05 \x01(\t\x12\x17\n\x0f\x65lapsed_seconds\x18\x06 \x01(\x01\x12\x18\n\x10\x66inished_unix_ms\x18\x07 \x01(\x03\x12\x38\n\x07\x64\x65tails\x18\x08 \x03(\x0b\x32\'.hotspare.v1.CommandResult.DetailsEntry\x1a.\n\x0c\x44\x65tailsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"0\n\x03\x41\x63k\x12\x14\n\x0cstream_epoch\x18\x01 \x01(\x04\x12\x13\n\x0bhighest_seq\x18\x02 \x01(\x04\"\x95\x01\n\x0c\x41gentMessage\x12#\n\x05hello\x18\x01 \x01(\x0b\x32\x12.hotspare.v1.HelloH\x00\x12*\n\x05\x62\x61tch\x18\x02 \x01(\x0b\x32\x19.hotspare.v1.ReadingBatchH\x00\x12,\n\x06result\x18\x03 \x01(\x0b\x32\x1a.hotspare.v1.CommandResultH\x00\x42\x06\n\x04\x62ody\"e\n\x11\x43ontrollerMessage\x12\x1f\n\x03\x61\x63k\x18\x01 \x01(\x0b\x32\x10.hotspare.v1.AckH\x00\x12\'\n\x07\x63ommand\x18\x02 \x01(\x0b\x32\x14.hotspare.v1.CommandH\x00\x42\x06\n\x04\x62ody*\x87\x01\n\x0bPowerAction\x12\x1c\n\x18POWER_ACTION_UNSPECIFIED\x10\x00\x12\x17\n\x13POWER_ACTION_STATUS\x10\x01\x12\x13\n\x0fPOWER_ACTION_ON\x10\x02\x12\x14\n\x10POWER_ACTION_OFF\x10\x03\x12\x16\n\x12POWER_ACTION_CYCLE\x10\x04*\xc3\x01\n\x0e\x43ommandOutcome\x12\x1f\n\x1b\x43OMMAND_OUTCOME_UNSPECIFIED\x10\x00\x12\x1d\n\x19\x43OMMAND_OUTCOME_CONFIRMED\x10\x01\x12!\n\x1d\x43OMMAND_OUTCOME_NOT_CONFIRMED\x10\x02\x12\x19\n\x15\x43OMMAND_OUTCOME_ERROR\x10\x03\x12\x1b\n\x17\x43OMMAND_OUTCOME_REFUSED\x10\x04\x12\x16\n\x12\x43OMMAND_OUTCOME_OK\x10\x05\x32W\n\x0c\x41gentService\x12G\n\x06Stream\x12\x19.hotspare.v1.AgentMessage\x1a\x1e.hotspare.v1.ControllerMessage(\x01\x30\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -34,34 +34,36 @@ if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_COMMANDRESULT_DETAILSENTRY']._loaded_options = None
   _globals['_COMMANDRESULT_DETAILSENTRY']._serialized_options = b'8\001'
-  _globals['_POWERACTION']._serialized_start=1637
-  _globals['_POWERACTION']._serialized_end=1772
-  _globals['_COMMANDOUTCOME']._serialized_start=1775
-  _globals['_COMMANDOUTCOME']._serialized_end=1970
+  _globals['_POWERACTION']._serialized_start=1778
+  _globals['_POWERACTION']._serialized_end=1913
+  _globals['_COMMANDOUTCOME']._serialized_start=1916
+  _globals['_COMMANDOUTCOME']._serialized_end=2111
   _globals['_HELLO']._serialized_start=66
   _globals['_HELLO']._serialized_end=230
   _globals['_READINGBATCH']._serialized_start=233
-  _globals['_READINGBATCH']._serialized_end=487
-  _globals['_POWERCOMMAND']._serialized_start=489
-  _globals['_POWERCOMMAND']._serialized_end=545
-  _globals['_FENCECOMMAND']._serialized_start=547
-  _globals['_FENCECOMMAND']._serialized_end=579
-  _globals['_PROMOTECOMMAND']._serialized_start=581
-  _globals['_PROMOTECOMMAND']._serialized_end=641
-  _globals['_DEMOTECOMMAND']._serialized_start=643
-  _globals['_DEMOTECOMMAND']._serialized_end=676
-  _globals['_COMMAND']._serialized_start=679
-  _globals['_COMMAND']._serialized_end=1032
-  _globals['_COMMANDRESULT']._serialized_start=1035
-  _globals['_COMMANDRESULT']._serialized_end=1329
-  _globals['_COMMANDRESULT_DETAILSENTRY']._serialized_start=1283
-  _globals['_COMMANDRESULT_DETAILSENTRY']._serialized_end=1329
-  _globals['_ACK']._serialized_start=1331
-  _globals['_ACK']._serialized_end=1379
-  _globals['_AGENTMESSAGE']._serialized_start=1382
-  _globals['_AGENTMESSAGE']._serialized_end=1531
-  _globals['_CONTROLLERMESSAGE']._serialized_start=1533
-  _globals['_CONTROLLERMESSAGE']._serialized_end=1634
-  _globals['_AGENTSERVICE']._serialized_start=1972
-  _globals['_AGENTSERVICE']._serialized_end=2059
+  _globals['_READINGBATCH']._serialized_end=519
+  _globals['_GAP']._serialized_start=521
+  _globals['_GAP']._serialized_end=628
+  _globals['_POWERCOMMAND']._serialized_start=630
+  _globals['_POWERCOMMAND']._serialized_end=686
+  _globals['_FENCECOMMAND']._serialized_start=688
+  _globals['_FENCECOMMAND']._serialized_end=720
+  _globals['_PROMOTECOMMAND']._serialized_start=722
+  _globals['_PROMOTECOMMAND']._serialized_end=782
+  _globals['_DEMOTECOMMAND']._serialized_start=784
+  _globals['_DEMOTECOMMAND']._serialized_end=817
+  _globals['_COMMAND']._serialized_start=820
+  _globals['_COMMAND']._serialized_end=1173
+  _globals['_COMMANDRESULT']._serialized_start=1176
+  _globals['_COMMANDRESULT']._serialized_end=1470
+  _globals['_COMMANDRESULT_DETAILSENTRY']._serialized_start=1424
+  _globals['_COMMANDRESULT_DETAILSENTRY']._serialized_end=1470
+  _globals['_ACK']._serialized_start=1472
+  _globals['_ACK']._serialized_end=1520
+  _globals['_AGENTMESSAGE']._serialized_start=1523
+  _globals['_AGENTMESSAGE']._serialized_end=1672
+  _globals['_CONTROLLERMESSAGE']._serialized_start=1674
+  _globals['_CONTROLLERMESSAGE']._serialized_end=1775
+  _globals['_AGENTSERVICE']._serialized_start=2113
+  _globals['_AGENTSERVICE']._serialized_end=2200
 # @@protoc_insertion_point(module_scope)

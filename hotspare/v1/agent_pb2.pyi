@@ -55,7 +55,7 @@ class Hello(_message.Message):
     def __init__(self, agent_id: _Optional[str] = ..., version: _Optional[str] = ..., hostname: _Optional[str] = ..., stream_epoch: _Optional[int] = ..., assets: _Optional[_Iterable[_Union[_types_pb2.Asset, _Mapping]]] = ..., collectors: _Optional[_Iterable[str]] = ..., interval_seconds: _Optional[float] = ...) -> None: ...
 
 class ReadingBatch(_message.Message):
-    __slots__ = ("agent_id", "stream_epoch", "seq", "readings", "events", "assets", "components", "dropped_batches_total")
+    __slots__ = ("agent_id", "stream_epoch", "seq", "readings", "events", "assets", "components", "dropped_batches_total", "gaps")
     AGENT_ID_FIELD_NUMBER: _ClassVar[int]
     STREAM_EPOCH_FIELD_NUMBER: _ClassVar[int]
     SEQ_FIELD_NUMBER: _ClassVar[int]
@@ -64,6 +64,7 @@ class ReadingBatch(_message.Message):
     ASSETS_FIELD_NUMBER: _ClassVar[int]
     COMPONENTS_FIELD_NUMBER: _ClassVar[int]
     DROPPED_BATCHES_TOTAL_FIELD_NUMBER: _ClassVar[int]
+    GAPS_FIELD_NUMBER: _ClassVar[int]
     agent_id: str
     stream_epoch: int
     seq: int
@@ -72,7 +73,22 @@ class ReadingBatch(_message.Message):
     assets: _containers.RepeatedCompositeFieldContainer[_types_pb2.Asset]
     components: _containers.RepeatedCompositeFieldContainer[_types_pb2.Component]
     dropped_batches_total: int
-    def __init__(self, agent_id: _Optional[str] = ..., stream_epoch: _Optional[int] = ..., seq: _Optional[int] = ..., readings: _Optional[_Iterable[_Union[_types_pb2.Reading, _Mapping]]] = ..., events: _Optional[_Iterable[_Union[_types_pb2.Event, _Mapping]]] = ..., assets: _Optional[_Iterable[_Union[_types_pb2.Asset, _Mapping]]] = ..., components: _Optional[_Iterable[_Union[_types_pb2.Component, _Mapping]]] = ..., dropped_batches_total: _Optional[int] = ...) -> None: ...
+    gaps: _containers.RepeatedCompositeFieldContainer[Gap]
+    def __init__(self, agent_id: _Optional[str] = ..., stream_epoch: _Optional[int] = ..., seq: _Optional[int] = ..., readings: _Optional[_Iterable[_Union[_types_pb2.Reading, _Mapping]]] = ..., events: _Optional[_Iterable[_Union[_types_pb2.Event, _Mapping]]] = ..., assets: _Optional[_Iterable[_Union[_types_pb2.Asset, _Mapping]]] = ..., components: _Optional[_Iterable[_Union[_types_pb2.Component, _Mapping]]] = ..., dropped_batches_total: _Optional[int] = ..., gaps: _Optional[_Iterable[_Union[Gap, _Mapping]]] = ...) -> None: ...
+
+class Gap(_message.Message):
+    __slots__ = ("asset_id", "from_unix_ms", "to_unix_ms", "readings_dropped", "reason")
+    ASSET_ID_FIELD_NUMBER: _ClassVar[int]
+    FROM_UNIX_MS_FIELD_NUMBER: _ClassVar[int]
+    TO_UNIX_MS_FIELD_NUMBER: _ClassVar[int]
+    READINGS_DROPPED_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    asset_id: str
+    from_unix_ms: int
+    to_unix_ms: int
+    readings_dropped: int
+    reason: str
+    def __init__(self, asset_id: _Optional[str] = ..., from_unix_ms: _Optional[int] = ..., to_unix_ms: _Optional[int] = ..., readings_dropped: _Optional[int] = ..., reason: _Optional[str] = ...) -> None: ...
 
 class PowerCommand(_message.Message):
     __slots__ = ("action",)

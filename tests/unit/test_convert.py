@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from hotspare import convert, model
@@ -20,10 +22,21 @@ def test_convert_batch_round_trip():
         events=(model.Event("a", "sel:1", 10, "sel", model.Status.WARNING, "PSU1", "assert", "x"),),
         assets=(model.Asset("a", model.AssetKind.UPS, location=model.Location(rack="r")),),
         components=(model.Component("d1", "a", "disk", serial="S", capacity_bytes=10, fru=True),),
+        gaps=(model.Gap("a", 100, 200, 7, "spool full: 1 MiB"),),
     )
     msg = convert.batch_to_pb("agent", 3, 9, batch, 2)
     assert (msg.stream_epoch, msg.seq, msg.dropped_batches_total) == (3, 9, 2)
     assert convert.batch_from_pb(msg) == batch
+
+
+@pytest.mark.parametrize("gap, expected", [
+    (model.Gap("", 1, 2, 3), "without asset_id"),
+    (model.Gap("a", 5, 2, 3), "ends (2) before it starts (5)"),
+])
+def test_convert_bad_gap_is_a_conversion_error(gap, expected):
+    msg = convert.batch_to_pb("agent", 1, 1, model.Batch(gaps=(gap,)))
+    with pytest.raises(convert.ConversionError, match=re.escape(expected)):
+        convert.batch_from_pb(msg)
 
 
 @pytest.mark.parametrize("action", ["power", "fence", "promote", "demote"])

@@ -85,3 +85,37 @@ def test_parse_address(text, ok):
     else:
         with pytest.raises(ValueError):
             parse_address(text)
+
+
+def test_config_spool_defaults_next_to_the_config_file(tmp_path):
+    path = _write(tmp_path, "[agent]\nid = \"a\"\n")
+    cfg = load_config(path)
+    assert cfg.spool.state_dir == tmp_path / "hotspare-agent-state"
+    assert cfg.spool.max_bytes == 256 * 1024 * 1024 and cfg.spool.max_age_seconds == 7 * 86400
+    assert cfg.stream.flush_interval_seconds == 0.0
+
+
+def test_config_spool_keys_relative_state_dir_and_override(tmp_path):
+    path = _write(tmp_path, "[agent]\nid = \"a\"\nstate_dir = \"st\"\n[agent.spool]\n"
+                            "max_bytes = 1048576\nmax_age_seconds = 3600\n")
+    cfg = load_config(path)
+    assert cfg.spool.state_dir == tmp_path / "st"
+    assert (cfg.spool.max_bytes, cfg.spool.max_age_seconds) == (1048576, 3600.0)
+    assert load_config(path, state_dir=Path("elsewhere")).spool.state_dir == Path(
+        "elsewhere").absolute()
+
+
+def test_config_spool_bad_values_name_key_and_line(tmp_path):
+    path = _write(tmp_path, "[agent]\nid = \"a\"\n[agent.spool]\nmax_bytes = 10\n")
+    with pytest.raises(ConfigError, match=r":4: agent\.spool\.max_bytes: must be at least 65536"):
+        load_config(path)
+    path = _write(tmp_path, "[agent]\nid = \"a\"\n[agent.spool]\nmax_size = 10\n")
+    with pytest.raises(ConfigError, match=r":4: agent\.spool\.max_size: unknown key"):
+        load_config(path)
+
+
+def test_config_not_utf8_names_file_and_line(tmp_path):
+    path = tmp_path / "agent.toml"
+    path.write_bytes(b"[agent]\n# caf\xe9\nid = \"a\"\n")
+    with pytest.raises(ConfigError, match=r"agent\.toml:2: not UTF-8 text \(at byte offset 13\)"):
+        load_config(path)
