@@ -35,13 +35,33 @@ class CommandRouter:
 
     def __init__(self) -> None:
         self._agents: dict[str, asyncio.Queue[model.Command]] = {}
+        self._arrivals: dict[str, list[asyncio.Future[None]]] = {}
         self._waiting: dict[str, asyncio.Future[model.CommandResult]] = {}
         self.on_result: Callable[[model.CommandResult], Coroutine[Any, Any, None]] | None = None
 
     def connect(self, agent_id: str) -> asyncio.Queue[model.Command]:
         queue: asyncio.Queue[model.Command] = asyncio.Queue()
         self._agents[agent_id] = queue
+        for fut in self._arrivals.pop(agent_id, []):
+            if not fut.done():
+                fut.set_result(None)
         return queue
+
+    async def wait_connected(self, agent_id: str, timeout_seconds: float) -> bool:
+        """Wait (bounded) for an agent's stream, e.g. after a controller restart."""
+        if agent_id in self._agents:
+            return True
+        fut: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._arrivals.setdefault(agent_id, []).append(fut)
+        try:
+            await asyncio.wait_for(fut, timeout_seconds)
+        except TimeoutError:
+            return False
+        finally:
+            waiting = self._arrivals.get(agent_id, [])
+            if fut in waiting:
+                waiting.remove(fut)
+        return True
 
     def disconnect(self, agent_id: str, queue: asyncio.Queue[model.Command]) -> None:
         if self._agents.get(agent_id) is queue:

@@ -54,6 +54,10 @@ def probe(state_path: Path, power_path: Path) -> int:
 def set_role(state_path: Path, role: str) -> int:
     """Change the role; every change is appended to <state>.roles.log with the group's epoch."""
     state = _load(state_path)
+    delay = float(str(state.get(f"{'promote' if role == 'active' else 'demote'}_delay_seconds", 0)))
+    if delay > 0:  # the drill lab can make a step slow (fault injection: a controller dies mid-way)
+        time.sleep(min(delay, 60.0))
+        state = _load(state_path)
     state["role"] = role
     if role == "active":
         state["lag_seconds"] = 0.0

@@ -133,6 +133,8 @@ def _lag(ev: Evidence, now_ms: int) -> tuple[float | None, int, str]:
             return None, seen.age_ms, f"bad measurement time {raw!r}"
     age_ms = max(0, now_ms - measured)
     if r.status is S.UNKNOWN or r.value is None:
+        if r.labels.get("lag_problem") == "missing":
+            return None, -1, "missing"
         return None, age_ms, r.reason or "no value"
     if not seen.fresh:
         return r.value, max(age_ms, seen.age_ms), "stale"

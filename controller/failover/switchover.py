@@ -346,6 +346,8 @@ class Switchovers:
         found = await self._db.fleet.asset(asset)
         if found is None:
             raise CommandError(f"no asset {asset!r} in the fleet")
+        # after a controller restart the agents reconnect within a few seconds
+        await self._commands.router.wait_connected(found[1], timeout)
         command = model.Command(
             command_id=f"{sw.request_id}/{step or action}", asset_id=asset,
             deadline_unix_ms=self._clock.wall_ms() + int(timeout * 1000), action=action,

@@ -169,6 +169,12 @@ class FleetSql(Sql):
             )
             result.readings_stored += len(rows)
             result.changed_assets.update(r.asset_id for r in latest.values())
+        if batch.gaps:  # readings the agent dropped unsent: recorded so "no data" can say why
+            conn.executemany(
+                "INSERT INTO gaps (agent_id, asset_id, from_ms, to_ms, readings_dropped, reason,"
+                " received_ms) VALUES (?,?,?,?,?,?,?)",
+                [(item.agent_id, g.asset_id, g.from_unix_ms, g.to_unix_ms, g.readings_dropped,
+                  g.reason, now) for g in batch.gaps])
         if batch.events:
             conn.executemany(
                 "INSERT OR IGNORE INTO events (asset_id, source_id, time_ms, type, severity,"
@@ -408,6 +414,17 @@ class FleetSql(Sql):
             step = len(rows) / max_points
             rows = [rows[int(i * step)] for i in range(max_points)]
         return [model.HistoryPoint(t, v, model.Status(s)) for t, v, s in rows]
+
+    def gaps(self, asset_id: str | None = None, from_ms: int = 0,
+             to_ms: int = 2**62) -> list[model.Gap]:
+        """Readings agents dropped unsent, overlapping [from_ms, to_ms] (of one asset, or all)."""
+        sql = ("SELECT asset_id, from_ms, to_ms, readings_dropped, reason FROM gaps"
+               " WHERE to_ms >= ? AND from_ms <= ?")
+        params: list[Any] = [from_ms, to_ms]
+        if asset_id is not None:
+            sql += " AND asset_id=?"
+            params.append(asset_id)
+        return [model.Gap(*row) for row in self.conn.execute(sql + " ORDER BY from_ms", params)]
 
     def count_readings(self) -> int:
         return int(self.conn.execute("SELECT count(*) FROM readings").fetchone()[0])

@@ -317,6 +317,24 @@ MIGRATIONS.append((
     """,
 ))
 
+
+MIGRATIONS.append((
+    7,
+    """
+    CREATE TABLE gaps (
+        gap_key INTEGER PRIMARY KEY,
+        agent_id TEXT NOT NULL,
+        asset_id TEXT NOT NULL,
+        from_ms INTEGER NOT NULL,
+        to_ms INTEGER NOT NULL,
+        readings_dropped INTEGER NOT NULL,
+        reason TEXT NOT NULL DEFAULT '',
+        received_ms INTEGER NOT NULL
+    );
+    CREATE INDEX gaps_asset ON gaps (asset_id, from_ms)
+    """,
+))
+
 def _now_ms() -> int:
     return int(time.time() * 1000)
 

@@ -169,10 +169,11 @@ class StandbyCollector:
             out.append(reading("standby:lag", K.REPLICATION_LAG, ans.lag_seconds, S.OK, "",
                                {"measured_unix_ms": str(measured)}))
         elif ans.lag_problem:
-            out.append(reading("standby:lag", K.REPLICATION_LAG, None, S.UNKNOWN, ans.lag_problem))
+            out.append(reading("standby:lag", K.REPLICATION_LAG, None, S.UNKNOWN, ans.lag_problem,
+                               {"lag_problem": "invalid"}))
         elif ans.role is Role.STANDBY:
             out.append(reading("standby:lag", K.REPLICATION_LAG, None, S.UNKNOWN,
-                               "probe gave no lag_seconds"))
+                               "probe gave no lag_seconds", {"lag_problem": "missing"}))
         heartbeat_ms = ans.heartbeat_unix_ms or now
         out.append(reading("standby:heartbeat", K.HEARTBEAT,
                            max(0.0, (now - heartbeat_ms) / 1000), S.OK, "",
