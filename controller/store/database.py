@@ -18,6 +18,8 @@ from controller.store.records import (
     IngestItem,
     IngestResult,
 )
+from controller.store.spares import SparesSql
+from controller.store.spares_repo import SparesRepo
 from controller.store.sql import connect
 from hotspare import model
 from hotspare.maintenance import Silence, Window
@@ -36,6 +38,7 @@ class Store:
         self.fleet = FleetSql(self.conn)
         self.alerts = AlertSql(self.conn)
         self.commands = CommandSql(self.conn)
+        self.spares = SparesSql(self.conn)
 
     def migrate(self) -> int:
         return schema.migrate(self.conn, self.path)
@@ -77,6 +80,7 @@ class Database:
         self.fleet = FleetRepo(self)
         self.alerts = AlertRepo(self)
         self.commands = CommandRepo(self)
+        self.spares = SparesRepo(self)
 
     async def write(self, fn: Callable[[Store], T]) -> T:
         """A unit of work on the writer connection: nothing else writes while it runs."""
