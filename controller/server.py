@@ -17,11 +17,13 @@ from controller.api.agents import AgentService
 from controller.api.alerts import AlertService
 from controller.api.control import ControlService
 from controller.api.queries import QueryService
+from controller.api.spares import SparesService
 from controller.commands import CommandRouter, Commands
 from controller.config import ControllerConfig
 from controller.hub import FleetHub
 from controller.ingest import IngestWriter, Limits
 from controller.queries import Queries
+from controller.spares.runtime import SparesRuntime
 from controller.store import Database, IngestResult
 from hotspare import convert
 from hotspare.v1 import (
@@ -30,6 +32,7 @@ from hotspare.v1 import (
     alerts_pb2_grpc,
     control_pb2_grpc,
     query_pb2_grpc,
+    spares_pb2_grpc,
 )
 
 log = logging.getLogger("hotspare.controller")
@@ -47,6 +50,8 @@ class Controller:
         self.queries = Queries(self.db, self.hub)
         self.alerting = Alerting(config.alerts, self.db, self.hub.publish)
         self.db.write_at_start(self.alerting.load)
+        self.spares = SparesRuntime(self.db)
+        self.db.write_at_start(self.spares.load)
         self.writer = IngestWriter(self.db, self._committed, evaluate=self.alerting.evaluate)
         self.server: grpc.aio.Server | None = None
         self.port = 0
@@ -55,6 +60,7 @@ class Controller:
 
     def _committed(self, result: IngestResult) -> None:
         self.hub.publish(result.changed_assets)
+        self.spares.on_committed(result)
 
     async def _register(self, hello: agent_pb2.Hello) -> int:
         assets = [convert.asset_from_pb(a) for a in hello.assets if a.asset_id]
@@ -83,12 +89,16 @@ class Controller:
             AlertService(self.alerting, self.db), self.server)
         control_pb2_grpc.add_ControlServiceServicer_to_server(
             ControlService(self.db, self.commands), self.server)
+        spares_pb2_grpc.add_SparesServiceServicer_to_server(
+            SparesService(self.db, self.spares), self.server)
         self.port = self._bind(self.server)
         self.writer.start()
         self.alerting.start()
+        self.spares.start()
         await self.server.start()
         for name in ("", "hotspare.v1.AgentService", "hotspare.v1.QueryService",
-                     "hotspare.v1.AlertService", "hotspare.v1.ControlService"):
+                     "hotspare.v1.AlertService", "hotspare.v1.ControlService",
+                     "hotspare.v1.SparesService"):
             await self.health.set(name, health_pb2.HealthCheckResponse.SERVING)
         self._tasks.append(asyncio.create_task(self.queries.watch_liveness()))
         self._tasks.append(asyncio.create_task(self._retention()))
@@ -128,6 +138,7 @@ class Controller:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
         await self.alerting.stop()
+        await self.spares.stop()
         await self.writer.stop()
         self.db.close()
         log.info("controller stopped")

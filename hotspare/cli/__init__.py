@@ -21,6 +21,7 @@ SUBCOMMAND_MODULES = [
     "hotspare.cli.power_cmd",
     "hotspare.cli.ipmi_cmd",
     "hotspare.cli.snmp_cmd",
+    "hotspare.cli.spares_cmd",
 ]
 
 
