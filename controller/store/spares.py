@@ -119,6 +119,11 @@ class SparesSql(Sql):
              row.prior_afr_per_year, row.service_level, now))
         self._ledger(row.part_number, row.site, row.quantity, row.on_order,
                      on_hand + row.quantity, who, why, now, row.serial)
+        if row.replaces:  # open reservations made before the map said so move to this spare
+            marks = ",".join("?" * len(row.replaces))
+            self.conn.execute(
+                f"UPDATE spare_reservations SET part_number=? WHERE state=? AND part_number"
+                f" IN ({marks})", (row.part_number, RESERVED, *row.replaces))
 
     def _remove(self, row: ImportRow, who: str, why: str, on_hand: int, on_order: int,
                 where: str, now: int) -> None:
