@@ -14,6 +14,7 @@ class ClassDefaults:
     service_level: float = 0.95
     prior_device_years: float = 100.0  # weight of the prior, in device-years of evidence
     source: str = ""
+    service_measure: str = "window"  # share of lead-time windows without a stock-out
 
 
 # Disks: Backblaze 2024 fleet AFR 1.57 % (1.36-2.28 % by quarter 2023-2025); PSU and fans:

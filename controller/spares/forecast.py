@@ -81,9 +81,53 @@ def poisson_quantile(mean: float, service_level: float) -> int:
     return limit
 
 
-def reorder_point(demand_over_lead_time: float, service_level: float) -> int:
-    """Stock S to hold so that a lead time's failures are covered with the service level."""
-    return poisson_quantile(demand_over_lead_time, service_level)
+def poisson_pmf(k: int, mean: float) -> float:
+    if k < 0:
+        return 0.0
+    if mean <= 0:
+        return 1.0 if k == 0 else 0.0
+    return math.exp(-mean + k * math.log(mean) - math.lgamma(k + 1))
+
+
+def window_no_stockout_probability(stock: int, mean: float) -> float:
+    """P(no lead-time window within two lead times holds more than `stock` failures).
+
+    With an order-up-to-S policy the shelf runs out at time t when the failures of (t - L, t]
+    exceed S; a lead-time window [a, a + L] sees no stock-out when every such span ending in it
+    holds at most S, i.e. the scan statistic of a Poisson process over 2L with window L. Naus
+    (1982) gives it in closed form (exact for a span of two windows), with k = S + 1, psi = mean:
+    Q2 = F(k-1)^2 - (k-1) p(k) p(k-2) - (k-1-psi) p(k) F(k-3).
+    """
+    if mean <= 0:
+        return 1.0
+    k = stock + 1
+    pk = poisson_pmf(k, mean)
+    q2 = (poisson_cdf(k - 1, mean) ** 2 - (k - 1) * pk * poisson_pmf(k - 2, mean)
+          - (k - 1 - mean) * pk * poisson_cdf(k - 3, mean))
+    return min(1.0, max(0.0, q2))
+
+
+MOMENT, WINDOW = "moment", "window"
+
+
+def reorder_point(demand_over_lead_time: float, service_level: float,
+                  measure: str = WINDOW) -> int:
+    """Stock S to hold so that a lead time's failures are covered with the service level.
+
+    `moment`: the smallest S with P(Poisson(lambda L) <= S) >= level (no stock-out at a given
+    moment). `window`: the smallest S whose lead-time windows are free of stock-outs with that
+    probability (Naus' scan statistic); never below the `moment` answer.
+    """
+    base = poisson_quantile(demand_over_lead_time, service_level)
+    if measure == MOMENT:
+        return base
+    if measure != WINDOW:
+        raise ValueError(f"service measure must be {MOMENT!r} or {WINDOW!r}, not {measure!r}")
+    limit = base + int(10 * math.sqrt(demand_over_lead_time) + 20)
+    for stock in range(base, limit + 1):
+        if window_no_stockout_probability(stock, demand_over_lead_time) >= service_level:
+            return stock
+    return limit
 
 
 def order_quantity(reorder_point_units: int, on_hand: int, reserved: int, on_order: int) -> int:

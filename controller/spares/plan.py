@@ -113,14 +113,17 @@ def _line(pn: str, site: str, part_class: str, description: str, item: StockItem
     healthy = len(installed) - len(at_risk) - len(failing)
     base = forecast.lead_time_demand(healthy, rate.afr_per_year, lead)
     demand = base + sum(r.probability for r in risk)
-    point = forecast.reorder_point(demand, level)
+    point = forecast.reorder_point(demand, level, d.service_measure)
+    cover = (forecast.window_no_stockout_probability(point, demand)
+             if d.service_measure == forecast.WINDOW else forecast.poisson_cdf(point, demand))
     on_hand = item.on_hand if item else 0
     reserved = item.reserved if item else 0
     on_order = item.on_order if item else 0
     qty = forecast.order_quantity(point, on_hand, reserved, on_order)
     why = (f"{healthy} healthy installed x AFR {rate.afr_per_year:.2%}/y ({source}) x {lead:g} d"
            f" = {base:.3f}; + {len(risk)} at-risk = {sum(r.probability for r in risk):.3f};"
-           f" demand over lead time {demand:.3f}; Poisson {level:.0%} quantile = {point};"
+           f" demand over lead time {demand:.3f}; reorder point {point} ({d.service_measure}"
+           f" service {cover:.1%} >= {level:.0%});"
            f" available {on_hand} on hand - {reserved} reserved + {on_order} on order"
            f" = {on_hand - reserved + on_order}")
     return ReportLine(

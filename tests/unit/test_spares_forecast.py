@@ -66,3 +66,22 @@ def test_lead_time_demand_and_order_quantity() -> None:
 def test_at_risk_probability_uses_the_39x_multiplier() -> None:
     p = forecast.at_risk_failure_probability(0.015, 60)
     assert p == pytest.approx(1 - math.exp(-39 * 0.015 * 60 / 365.25))
+
+
+def test_window_no_stockout_probability_is_naus_scan_statistic() -> None:
+    # S = 0: no failure in two lead times
+    assert forecast.window_no_stockout_probability(0, 0.5) == pytest.approx(math.exp(-1.0))
+    # psi = 1.34, S = 3 by hand: F(3)^2 - 3 p(4) p(2) - (3 - 1.34) p(4) F(1) = 0.8473
+    # (a Monte Carlo of 20,000 Poisson paths gave 0.850)
+    assert forecast.window_no_stockout_probability(3, 1.34) == pytest.approx(0.8473, abs=5e-4)
+    assert forecast.window_no_stockout_probability(3, 1.34) < forecast.poisson_cdf(3, 1.34)
+
+
+def test_window_reorder_point_covers_windows_not_only_moments() -> None:
+    # psi = 1.34: the moment rule stops at 3 (P(D <= 3) = 0.953) but Q2(3) = 0.847; by hand
+    # Q2(4) = F(4)^2 - 4 p(5) p(3) - (4 - 1.34) p(5) F(2) = 0.97614 - 0.00396 - 0.02126 = 0.9509
+    assert forecast.reorder_point(1.34, 0.95, forecast.MOMENT) == 3
+    assert forecast.reorder_point(1.34, 0.95) == 4
+    assert forecast.reorder_point(0.0, 0.95) == 0
+    with pytest.raises(ValueError):
+        forecast.reorder_point(1.0, 0.95, "yearly")
