@@ -1,4 +1,7 @@
-"""Stock CSV: parse with file:line errors (nothing half-read), and export that imports back."""
+"""Stock CSV: parse with file:line errors (nothing half-read), and export that imports back.
+
+Columns: see COLUMNS; `replaces` lists installed part numbers or models separated by ";".
+"""
 
 from __future__ import annotations
 
@@ -87,7 +90,8 @@ def parse(text: str, filename: str) -> list[ImportRow]:
             expected_unix_ms=date_ms(cell.get("expected_date", ""), where),
             lead_time_days=_float(cell.get("lead_time_days", ""), "lead_time_days", where),
             part_class=cell.get("class", ""), description=cell.get("description", ""),
-            replaces=tuple(cell.get("replaces", "").split()), serial=serial,
+            replaces=tuple(x.strip() for x in cell.get("replaces", "").split(";") if x.strip()),
+            serial=serial,
             prior_afr_per_year=_float(cell.get("prior_afr_percent", ""), "prior_afr_percent",
                                       where, 100) / 100,
             service_level=_float(cell.get("service_level_percent", ""),
@@ -104,7 +108,7 @@ def export(items: Sequence[StockItem]) -> str:
         expected = (dt.datetime.fromtimestamp(it.expected_unix_ms / 1000, dt.UTC).date()
                     .isoformat() if it.expected_unix_ms else "")
         common = [f"{it.lead_time_days:g}" if it.lead_time_days else "", it.part_class,
-                  it.description, " ".join(it.replaces)]
+                  it.description, "; ".join(it.replaces)]
         rates = [f"{it.prior_afr_per_year * 100:g}" if it.prior_afr_per_year else "",
                  f"{it.service_level * 100:g}" if it.service_level else ""]
         loose = it.on_hand - len(it.serials)
