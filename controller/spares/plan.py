@@ -45,9 +45,13 @@ def spare_for(stock: Sequence[StockItem]) -> dict[str, str]:
 
 
 def plan(stock: Sequence[StockItem], lives: Iterable[PartLife],
-         verdicts: Mapping[tuple[str, str], str], now_ms: int, site: str = ""
-         ) -> list[ReportLine]:
-    """One line per spare part number and site, most urgent first (below reorder point)."""
+         verdicts: Mapping[tuple[str, str], str], now_ms: int, site: str = "",
+         reserved: Mapping[tuple[str, str], int] | None = None) -> list[ReportLine]:
+    """One line per spare part number and site, most urgent first (below reorder point).
+
+    `reserved` counts open reservations per (part number, site), also where no stock exists;
+    without it each stock item's own count is used.
+    """
     compat = spare_for(stock)
     lives = list(lives)
     failures: dict[str, int] = defaultdict(int)
@@ -76,7 +80,9 @@ def plan(stock: Sequence[StockItem], lives: Iterable[PartLife],
         elif verdict in FAILED_VERDICTS:
             failing[(pn, life.site)].append(ref)
     by_slot = {(s.part_number, s.site): s for s in stock}
-    keys = set(by_slot) | set(installed)
+    if reserved is None:
+        reserved = {k: s.reserved for k, s in by_slot.items() if s.reserved}
+    keys = set(by_slot) | set(installed) | {k for k, n in reserved.items() if n}
     lines = []
     for pn, where in sorted(keys):
         if site and where != site:
@@ -88,7 +94,7 @@ def plan(stock: Sequence[StockItem], lives: Iterable[PartLife],
             description = item.description or description
         lines.append(_line(pn, where, part_class or "other", description, item,
                            installed.get((pn, where), []), at_risk.get((pn, where), []),
-                           failing.get((pn, where), []), failures[pn],
+                           failing.get((pn, where), []), reserved.get((pn, where), 0), failures[pn],
                            exposure_ms[pn] / MS_PER_YEAR, now_ms))
     lines.sort(key=lambda ln: (not ln.below_reorder_point, -ln.order_quantity, ln.part_number,
                                ln.site))
@@ -97,7 +103,7 @@ def plan(stock: Sequence[StockItem], lives: Iterable[PartLife],
 
 def _line(pn: str, site: str, part_class: str, description: str, item: StockItem | None,
           installed: list[PartRef], at_risk: list[PartRef], failing: list[PartRef],
-          failures: int, device_years: float, now_ms: int) -> ReportLine:
+          reserved: int, failures: int, device_years: float, now_ms: int) -> ReportLine:
     d = defaults_for(part_class)
     prior = item.prior_afr_per_year if item and item.prior_afr_per_year else d.prior_afr_per_year
     prior_source = "configured prior" if item and item.prior_afr_per_year else d.source
@@ -117,7 +123,6 @@ def _line(pn: str, site: str, part_class: str, description: str, item: StockItem
     cover = (forecast.window_no_stockout_probability(point, demand)
              if d.service_measure == forecast.WINDOW else forecast.poisson_cdf(point, demand))
     on_hand = item.on_hand if item else 0
-    reserved = item.reserved if item else 0
     on_order = item.on_order if item else 0
     qty = forecast.order_quantity(point, on_hand, reserved, on_order)
     why = (f"{healthy} healthy installed x AFR {rate.afr_per_year:.2%}/y ({source}) x {lead:g} d"

@@ -55,7 +55,8 @@ def build_report(store: Store, now_ms: int, site: str = "") -> list[ReportLine]:
         if not life.removed:
             slots.setdefault(life.component.asset_id, set()).add(life.component.component_id)
     verdicts = component_verdicts(store.fleet.latest_readings(), slots)
-    return plan(store.spares.stock(), lives, verdicts, now_ms, site)
+    return plan(store.spares.stock(), lives, verdicts, now_ms, site,
+                store.spares.reserved_counts())
 
 
 class SparesRuntime:

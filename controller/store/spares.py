@@ -44,9 +44,7 @@ class SparesSql(Sql):
         rows = self.conn.execute(
             f"SELECT {_STOCK_COLUMNS} FROM spare_stock WHERE {' AND '.join(where)}"
             " ORDER BY part_number, site", params).fetchall()
-        reserved = dict(((pn, st), n) for pn, st, n in self.conn.execute(
-            "SELECT part_number, site, count(*) FROM spare_reservations WHERE state=?"
-            " GROUP BY 1, 2", (RESERVED,)))
+        reserved = self.reserved_counts()
         serials: dict[tuple[str, str], list[str]] = {}
         for serial, pn, st in self.conn.execute(
                 "SELECT serial, part_number, site FROM spare_units ORDER BY serial"):
@@ -168,6 +166,12 @@ class SparesSql(Sql):
             " AND (? = 0 OR state=?) ORDER BY reservation_id DESC LIMIT ?",
             (site, site, int(open_only), RESERVED, limit)).fetchall()
         return [Reservation(*r) for r in rows]
+
+    def reserved_counts(self) -> dict[tuple[str, str], int]:
+        """Open reservations per (part number, site), with or without stock behind them."""
+        return {(pn, st): int(n) for pn, st, n in self.conn.execute(
+            "SELECT part_number, site, count(*) FROM spare_reservations WHERE state=?"
+            " GROUP BY 1, 2", (RESERVED,))}
 
     def follow_verdicts(self, verdicts: Mapping[tuple[str, str], str],
                         spare_of: SpareLookup, now: int) -> list[Reservation]:

@@ -136,3 +136,10 @@ def test_plan_at_risk_parts_raise_the_reorder_point() -> None:
     assert risky.demand_over_lead_time > calm.demand_over_lead_time
     assert risky.reorder_point > calm.reorder_point
     assert len(risky.at_risk) == 30 and risky.at_risk[0].probability > 0
+
+
+def test_spares_reservation_without_stock_still_counts_and_orders(fresh_store: Store) -> None:
+    _seen(fresh_store, 2, "failing", S.CRITICAL)
+    (line,) = build_report(fresh_store, 10_000)
+    assert (line.part_number, line.reserved, line.on_hand) == ("ST4000DM000", 1, 0)
+    assert line.order_quantity == line.reorder_point + 1 and line.below_reorder_point

@@ -32,6 +32,7 @@ class FleetScreen(Screen[None]):
         Binding("escape", "clear_search", "Clear", show=False),
         Binding("p", "worst_first", "Problems first"),
         Binding("A", "alerts", "Alerts"),
+        Binding("S", "app.spares", "Spares"),
         Binding("enter", "open", "Open", show=False),
     ]
 
