@@ -54,7 +54,7 @@ def build_report(store: Store, now_ms: int, site: str = "") -> list[ReportLine]:
     for life in lives:
         if not life.removed:
             slots.setdefault(life.component.asset_id, set()).add(life.component.component_id)
-    verdicts = component_verdicts(store.fleet.latest_readings(), slots)
+    verdicts = component_verdicts(store.spares.verdict_readings(), slots)
     return plan(store.spares.stock(), lives, verdicts, now_ms, site,
                 store.spares.reserved_counts())
 
@@ -69,12 +69,14 @@ class SparesRuntime:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._lines: list[ReportLine] | None = None
+        self._planned_at = 0.0  # monotonic seconds of the last plan
         self.reservation_changes_total = 0
 
     def load(self, store: Store) -> None:
         """At start-up: finish consumptions a crash interrupted, re-follow the latest verdicts."""
         now = _now_ms()
-        apply(store, store.fleet.latest_readings(), store.spares.open_reservations_replaced(), now)
+        apply(store, store.spares.verdict_readings(), store.spares.open_reservations_replaced(),
+              now)
         self._lines = build_report(store, now)
 
     def start(self) -> None:
@@ -105,10 +107,14 @@ class SparesRuntime:
                     ) -> None:
         self._readings, self._replaced = {}, []
         try:
+            changed = 0
             if readings or replaced:
-                self.reservation_changes_total += await self._db.write(
-                    lambda s: apply(s, readings, replaced, _now_ms()))
-            self._lines = await self._db.read(lambda s: build_report(s, _now_ms()))
+                changed = await self._db.write(lambda s: apply(s, readings, replaced, _now_ms()))
+                self.reservation_changes_total += changed
+            # the plan behind the readiness hook: after a change, else every REFRESH_SECONDS
+            if changed or time.monotonic() - self._planned_at >= REFRESH_SECONDS:
+                self._lines = await self._db.read(lambda s: build_report(s, _now_ms()))
+                self._planned_at = time.monotonic()
         except Exception as exc:  # the next commit or refresh tries again
             log.error("spares update failed: %s", exc)
 

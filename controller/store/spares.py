@@ -12,6 +12,8 @@ from hotspare import model
 from hotspare.spares import ImportRow, Reservation, StockChange, StockItem
 
 RESERVED, RELEASED, CONSUMED = "reserved", "released", "consumed"
+VERDICT_KINDS = (model.ReadingKind.DISK_HEALTH.value, model.ReadingKind.PSU.value,
+                 model.ReadingKind.FAN.value)
 # Picks the spare part number for an installed component (the compatibility map), or "".
 SpareLookup = Callable[[model.Component], str]
 _STOCK_COLUMNS = ("part_number, site, on_hand, on_order, expected_ms, lead_time_days, part_class,"
@@ -255,7 +257,16 @@ class SparesSql(Sql):
                                 " WHERE reservation_id=?", (rid,)).fetchone()
         return Reservation(*row)
 
-    # ---- part lives, for the forecast --------------------------------------------------
+    # ---- inputs of the forecast ---------------------------------------------------------
+    def verdict_readings(self) -> list[model.Reading]:
+        """Latest readings that can speak for a part's health (not the whole fleet's latest)."""
+        rows = self.conn.execute(
+            "SELECT s.asset_id, s.sensor_id, s.kind, l.value, s.unit, l.status, l.reason,"
+            " l.time_ms, s.name, l.labels FROM latest l JOIN sensors s USING (sensor_key)"
+            " WHERE s.kind IN (?, ?, ?) OR l.labels LIKE '%\"verdict\"%'",
+            VERDICT_KINDS).fetchall()
+        return [_reading(r) for r in rows]
+
     def part_lives(self) -> list[tuple[model.Component, str, int, int, int, str]]:
         """(component, site, first_seen_ms, last_seen_ms, removed_ms, last_verdict), every part."""
         rows = self.conn.execute(
@@ -277,3 +288,12 @@ def _stock_from_row(r: Sequence[Any], reserved: int, serials: list[str]) -> Stoc
                      description=r[7], replaces=tuple(json.loads(r[8] or "[]")),
                      serials=tuple(serials), reserved=reserved, prior_afr_per_year=r[9],
                      service_level=r[10], updated_unix_ms=r[11])
+
+
+def _reading(r: Sequence[Any]) -> model.Reading:
+    try:
+        kind = model.ReadingKind(r[2])
+    except ValueError:
+        kind = model.ReadingKind.OTHER
+    return model.Reading(r[0], r[1], kind, r[3], r[4], model.Status(r[5]), r[6], r[7], r[8],
+                         json.loads(r[9]) if r[9] else {})

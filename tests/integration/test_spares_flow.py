@@ -138,20 +138,34 @@ def test_spares_bad_input_is_refused_with_file_line_and_numbers(running_controll
         assert "Traceback" not in proc.stderr and "nothing imported" in proc.stderr
     (item,) = cli_json(*_ctl(addr, "spares", "stock", "list"))["stock"]
     assert item["on_hand"] == 2  # nothing half-imported (site.csv's good first row too)
+    assert len(cli_json(*_ctl(addr, "spares", "stock", "log"))["changes"]) == 1
     proc = cli(*_ctl(addr, "spares", "stock", "remove", "PSU-1", "--site", "lon", "--quantity",
                      "7", "--why", "oops"))
     assert proc.returncode == 1 and "cannot remove 7 on hand" in proc.stderr
     assert "there are 2 on hand" in proc.stderr and "Traceback" not in proc.stderr
 
+    after = cli_json(*_ctl(addr, "spares", "stock", "remove", "PSU-1", "--site", "lon",
+                           "--quantity", "1", "--who", "bob", "--why", "rack 4 PSU swap"))
+    assert (after["part_number"], after["on_hand"]) == ("PSU-1", 1)
+    assert cli_json(*_ctl(addr, "spares", "stock", "add", "PSU-1", "--site", "lon", "--quantity",
+                          "1", "--why", "returned unused"))["on_hand"] == 2
+    assert cli_json(*_ctl(addr, "spares", "stock", "add", "PSU-1", "--site", "par",
+                          "--quantity", "1", "--new-site", "--why", "new room"))["site"] == "par"
+    by_site = cli_json(*_ctl(addr, "spares", "report", "--site", "par"))
+    assert by_site["site"] == "par" and {ln["site"] for ln in by_site["lines"]} == {"par"}
+    assert cli_json(*_ctl(addr, "spares", "stock", "list", "--site", "lon"))["stock"][0][
+        "site"] == "lon"
     good = tmp_path / "good.csv"
     good.write_text("part_number,site,quantity,on_order,expected_date,lead_time_days,serial\n"
                     "PSU-1,lon,1,0,,14,S9\nFAN-2,lon,3,2,2027-01-15,7,\n")
     out = cli_json(*_ctl(addr, "spares", "stock", "import", str(good), "--why", "count"))
     assert out == {"imported_rows": 2, "file": str(good)}
     exported = cli(*_ctl(addr, "spares", "stock", "export")).stdout
-    rows = {(r["part_number"], r["serial"]): r for r in csv.DictReader(io.StringIO(exported))}
-    assert rows[("PSU-1", "")]["quantity"] == "2" and rows[("PSU-1", "S9")]["quantity"] == "1"
-    assert rows[("FAN-2", "")]["expected_date"] == "2027-01-15"
+    rows = {(r["part_number"], r["site"], r["serial"]): r
+            for r in csv.DictReader(io.StringIO(exported))}
+    assert rows[("PSU-1", "lon", "")]["quantity"] == "2"
+    assert rows[("PSU-1", "lon", "S9")]["quantity"] == "1"
+    assert rows[("FAN-2", "lon", "")]["expected_date"] == "2027-01-15"
     # the export imports back into a fresh site list unchanged in shape
     assert spare_columns(exported) == spare_columns(good.read_text()) | {
         "class", "description", "replaces", "prior_afr_percent", "service_level_percent"}

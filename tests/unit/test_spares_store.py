@@ -143,3 +143,13 @@ def test_spares_reservation_without_stock_still_counts_and_orders(fresh_store: S
     (line,) = build_report(fresh_store, 10_000)
     assert (line.part_number, line.reserved, line.on_hand) == ("ST4000DM000", 1, 0)
     assert line.order_quantity == line.reorder_point + 1 and line.below_reorder_point
+
+
+def test_spares_verdict_readings_are_only_the_health_ones(fresh_store: Store) -> None:
+    temp = model.Reading("srv1", "disk:sda:temperature", K.TEMPERATURE, 30.0, "C", S.OK, "", 900)
+    labelled = model.Reading("srv1", "nvme:0:state", K.OTHER, None, "", S.WARNING, "", 900,
+                             labels={"verdict": "at-risk"})
+    fresh_store.ingest([IngestItem("ag", 1, 5, model.Batch(readings=(
+        temp, labelled, _verdict("failing", S.CRITICAL))))])
+    found = {r.sensor_id for r in fresh_store.spares.verdict_readings()}
+    assert found == {"disk:sda:health", "nvme:0:state"}
