@@ -22,6 +22,7 @@ class StockItem:
     reserved: int = 0
     prior_afr_per_year: float = 0.0  # 0: class default (datasheet or configured AFR otherwise)
     service_level: float = 0.0  # 0: class default (95 %)
+    reserve_at_risk: bool = False  # at-risk parts reserve a spare too (default: failing only)
     updated_unix_ms: int = 0
 
 
@@ -75,6 +76,7 @@ class ImportRow:
     serial: str = ""
     prior_afr_per_year: float = 0.0
     service_level: float = 0.0
+    reserve_at_risk: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,8 @@ from hotspare.spares import ImportRow, StockItem
 
 COLUMNS = ("part_number", "site", "quantity", "on_order", "expected_date", "lead_time_days",
            "class", "description", "replaces", "serial", "prior_afr_percent",
-           "service_level_percent")
+           "service_level_percent", "reserve_at_risk")
+_YES, _NO = {"yes", "true", "1", "y"}, {"no", "false", "0", "n", ""}
 REQUIRED = ("part_number", "site", "quantity")
 
 
@@ -53,6 +54,13 @@ def date_ms(text: str, where: str) -> int:
         raise StockCsvError(f"{where}: expected_date {text!r} is not a date (YYYY-MM-DD)"
                             ) from None
     return int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC).timestamp() * 1000)
+
+
+def _flag(text: str, name: str, where: str) -> bool:
+    low = text.strip().lower()
+    if low not in _YES | _NO:
+        raise StockCsvError(f"{where}: {name} {text!r} is not yes or no")
+    return low in _YES
 
 
 def parse(text: str, filename: str) -> list[ImportRow]:
@@ -95,7 +103,8 @@ def parse(text: str, filename: str) -> list[ImportRow]:
             prior_afr_per_year=_float(cell.get("prior_afr_percent", ""), "prior_afr_percent",
                                       where, 100) / 100,
             service_level=_float(cell.get("service_level_percent", ""),
-                                 "service_level_percent", where, 99.99) / 100))
+                                 "service_level_percent", where, 99.99) / 100,
+            reserve_at_risk=_flag(cell.get("reserve_at_risk", ""), "reserve_at_risk", where)))
     return rows
 
 
@@ -110,7 +119,8 @@ def export(items: Sequence[StockItem]) -> str:
         common = [f"{it.lead_time_days:g}" if it.lead_time_days else "", it.part_class,
                   it.description, "; ".join(it.replaces)]
         rates = [f"{it.prior_afr_per_year * 100:g}" if it.prior_afr_per_year else "",
-                 f"{it.service_level * 100:g}" if it.service_level else ""]
+                 f"{it.service_level * 100:g}" if it.service_level else "",
+                 "yes" if it.reserve_at_risk else ""]
         loose = it.on_hand - len(it.serials)
         writer.writerow([it.part_number, it.site, loose, it.on_order, expected, *common, "",
                          *rates])

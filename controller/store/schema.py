@@ -268,6 +268,7 @@ MIGRATIONS.append((
         replaces TEXT NOT NULL DEFAULT '[]',
         prior_afr REAL NOT NULL DEFAULT 0,
         service_level REAL NOT NULL DEFAULT 0,
+        reserve_at_risk INTEGER NOT NULL DEFAULT 0,
         updated_ms INTEGER NOT NULL,
         PRIMARY KEY (part_number, site)
     );

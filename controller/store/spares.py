@@ -17,7 +17,7 @@ VERDICT_KINDS = (model.ReadingKind.DISK_HEALTH.value, model.ReadingKind.PSU.valu
 # Picks the spare part number for an installed component (the compatibility map), or "".
 SpareLookup = Callable[[model.Component], str]
 _STOCK_COLUMNS = ("part_number, site, on_hand, on_order, expected_ms, lead_time_days, part_class,"
-                  " description, replaces, prior_afr, service_level, updated_ms")
+                  " description, replaces, prior_afr, service_level, reserve_at_risk, updated_ms")
 _RES_COLUMNS = ("reservation_id, part_number, site, asset_id, component_id, serial, model, state,"
                 " created_ms, closed_ms, reason, replaced_by_serial")
 
@@ -100,7 +100,7 @@ class SparesSql(Sql):
             self.conn.execute("INSERT INTO spare_units VALUES (?,?,?,?)",
                               (row.serial, row.part_number, row.site, now))
         self.conn.execute(
-            f"INSERT INTO spare_stock ({_STOCK_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
+            f"INSERT INTO spare_stock ({_STOCK_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"
             " ON CONFLICT(part_number, site) DO UPDATE SET on_hand=on_hand + excluded.on_hand,"
             " on_order=on_order + excluded.on_order,"
             " expected_ms=CASE WHEN excluded.expected_ms THEN excluded.expected_ms"
@@ -113,10 +113,12 @@ class SparesSql(Sql):
             "  ELSE replaces END,"
             " prior_afr=CASE WHEN excluded.prior_afr THEN excluded.prior_afr ELSE prior_afr END,"
             " service_level=CASE WHEN excluded.service_level THEN excluded.service_level"
-            "  ELSE service_level END, updated_ms=excluded.updated_ms",
+            "  ELSE service_level END,"
+            " reserve_at_risk=max(reserve_at_risk, excluded.reserve_at_risk),"
+            " updated_ms=excluded.updated_ms",
             (row.part_number, row.site, row.quantity, row.on_order, row.expected_unix_ms,
              row.lead_time_days, row.part_class, row.description, to_json(list(row.replaces)),
-             row.prior_afr_per_year, row.service_level, now))
+             row.prior_afr_per_year, row.service_level, int(row.reserve_at_risk), now))
         self._ledger(row.part_number, row.site, row.quantity, row.on_order,
                      on_hand + row.quantity, who, why, now, row.serial)
         if row.replaces:  # open reservations made before the map said so move to this spare
@@ -177,7 +179,10 @@ class SparesSql(Sql):
 
     def follow_verdicts(self, verdicts: Mapping[tuple[str, str], str],
                         spare_of: SpareLookup, now: int) -> list[Reservation]:
-        """Failing reserves a spare at the asset's site; a recovered part releases its spare."""
+        """Failing reserves a spare at the asset's site; a recovered part releases its spare.
+
+        At-risk reserves only where the spare's stock item says `reserve_at_risk`.
+        """
         changed: list[Reservation] = []
         for (asset_id, component_id), verdict in sorted(verdicts.items()):
             row = self.conn.execute(
@@ -194,17 +199,18 @@ class SparesSql(Sql):
                 "SELECT reservation_id FROM spare_reservations WHERE asset_id=? AND"
                 " component_id=? AND serial=? AND state=?",
                 (asset_id, component_id, comp.serial, RESERVED)).fetchone()
-            if verdict == "failing" and open_row is None:
-                pn = spare_of(comp)
-                if not pn:
-                    continue
+            pn = spare_of(comp)
+            flag = self.conn.execute("SELECT reserve_at_risk FROM spare_stock WHERE"
+                                     " part_number=? AND site=?", (pn, site)).fetchone()
+            want = verdict == "failing" or (verdict == "at-risk" and bool(flag and flag[0]))
+            if want and open_row is None and pn:
                 cur = self.conn.execute(
                     "INSERT INTO spare_reservations (part_number, site, asset_id, component_id,"
                     " serial, model, state, created_ms, reason) VALUES (?,?,?,?,?,?,?,?,?)",
                     (pn, site, asset_id, component_id, comp.serial, comp.model, RESERVED, now,
-                     f"{component_id} ({comp.model} {comp.serial}) is failing"))
+                     f"{component_id} ({comp.model} {comp.serial}) is {verdict}"))
                 changed.append(self._reservation(int(cur.lastrowid or 0)))
-            elif verdict in ("healthy", "at-risk") and open_row is not None:
+            elif verdict in ("healthy", "at-risk") and not want and open_row is not None:
                 self.conn.execute(
                     "UPDATE spare_reservations SET state=?, closed_ms=?, reason=reason || ?"
                     " WHERE reservation_id=?",
@@ -287,7 +293,7 @@ def _stock_from_row(r: Sequence[Any], reserved: int, serials: list[str]) -> Stoc
                      expected_unix_ms=r[4], lead_time_days=r[5], part_class=r[6],
                      description=r[7], replaces=tuple(json.loads(r[8] or "[]")),
                      serials=tuple(serials), reserved=reserved, prior_afr_per_year=r[9],
-                     service_level=r[10], updated_unix_ms=r[11])
+                     service_level=r[10], reserve_at_risk=bool(r[11]), updated_unix_ms=r[12])
 
 
 def _reading(r: Sequence[Any]) -> model.Reading:

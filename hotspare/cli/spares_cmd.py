@@ -73,6 +73,8 @@ def register(sub: Any) -> None:
                            help="installed part numbers or models this spare can replace")
             p.add_argument("--new-site", action="store_true",
                            help="allow a site no asset reports yet")
+            p.add_argument("--reserve-at-risk", action="store_true",
+                           help="at-risk parts reserve this spare too (default: failing only)")
         _who_why(p)
         _common(p, listing=True)
         p.set_defaults(func=cmd_change, remove=name == "remove")
@@ -157,7 +159,7 @@ def cmd_change(args: argparse.Namespace) -> int:
     row = ImportRow(0, args.part_number, args.site, args.quantity, args.on_order, expected,
                     getattr(args, "lead_time_days", 0.0), getattr(args, "part_class", ""),
                     getattr(args, "description", ""), tuple(getattr(args, "replaces", [])),
-                    args.serial)
+                    args.serial, reserve_at_risk=getattr(args, "reserve_at_risk", False))
     if args.remove:
         item = _run(args.controller, lambda c: c.remove(row, args.who, args.why))
     else:

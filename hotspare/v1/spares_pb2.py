@@ -24,7 +24,7 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18hotspare/v1/spares.proto\x12\x0bhotspare.v1\"\x8f\x02\n\x08StockRow\x12\x0c\n\x04line\x18\x01 \x01(\r\x12\x13\n\x0bpart_number\x18\x02 \x01(\t\x12\x0c\n\x04site\x18\x03 \x01(\t\x12\x10\n\x08quantity\x18\x04 \x01(\x03\x12\x10\n\x08on_order\x18\x05 \x01(\x03\x12\x18\n\x10\x65xpected_unix_ms\x18\x06 \x01(\x03\x12\x16\n\x0elead_time_days\x18\x07 \x01(\x01\x12\x12\n\npart_class\x18\x08 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\t \x01(\t\x12\x10\n\x08replaces\x18\n \x03(\t\x12\x0e\n\x06serial\x18\x0b \x01(\t\x12\x1a\n\x12prior_afr_per_year\x18\x0c \x01(\x01\x12\x15\n\rservice_level\x18\r \x01(\x01\"d\n\x12StockChangeRequest\x12\"\n\x03row\x18\x01 \x01(\x0b\x32\x15.hotspare.v1.StockRow\x12\x0b\n\x03who\x18\x02 \x01(\t\x12\x0b\n\x03why\x18\x03 \x01(\t\x12\x10\n\x08new_site\x18\x04 \x01(\x08\"\xad\x02\n\tStockItem\x12\x13\n\x0bpart_number\x18\x01 \x01(\t\x12\x0c\n\x04site\x18\x02 \x01(\t\x12\x0f\n\x07on_hand\x18\x03 \x01(\x03\x12\x10\n\x08on_order\x18\x04 \x01(\x03\x12\x18\n\x10\x65xpected_unix_ms\x18\x05 \x01(\x03\x12\x16\n\x0elead_time_days\x18\x06 \x01(\x01\x12\x12\n\npart_class\x18\x07 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x08 \x01(\t\x12\x10\n\x08replaces\x18\t \x03(\t\x12\x0f\n\x07serials\x18\n \x03(\t\x12\x10\n\x08reserved\x18\x0b \x01(\x03\x12\x17\n\x0fupdated_unix_ms\x18\x0c \x01(\x03\x12\x1a\n\x12prior_afr_per_year\x18\r \x01(\x01\x12\x15\n\rservice_level\x18\x0e \x01(\x01\" \n\x10ListStockRequest\x12\x0c\n\x04site\x18\x01 \x01(\t\":\n\x11ListStockResponse\x12%\n\x05items\x18\x01 \x03(\x0b\x32\x16.hotspare.v1.StockItem\"e\n\x12ImportStockRequest\x12\x10\n\x08\x66ilename\x18\x01 \x01(\t\x12#\n\x04rows\x18\x02 \x03(\x0b\x32\x15.hotspare.v1.StockRow\x12\x0b\n\x03who\x18\x03 \x01(\t\x12\x0b\n\x03why\x18\x04 \x01(\t\"#\n\x13ImportStockResponse\x12\x0c\n\x04rows\x18\x01 \x01(\r\"F\n\x12ListChangesRequest\x12\x13\n\x0bpart_number\x18\x01 \x01(\t\x12\x0c\n\x04site\x18\x02 \x01(\t\x12\r\n\x05limit\x18\x03 \x01(\r\"\xb6\x01\n\x0bStockChange\x12\x13\n\x0bpart_number\x18\x01 \x01(\t\x12\x0c\n\x04site\x18\x02 \x01(\t\x12\x15\n\rdelta_on_hand\x18\x03 \x01(\x03\x12\x16\n\x0e\x64\x65lta_on_order\x18\x04 \x01(\x03\x12\x15\n\ron_hand_after\x18\x05 \x01(\x03\x12\x0b\n\x03who\x18\x06 \x01(\t\x12\x0b\n\x03why\x18\x07 \x01(\t\x12\x14\n\x0ctime_unix_ms\x18\x08 \x01(\x03\x12\x0e\n\x06serial\x18\t \x01(\t\"@\n\x13ListChangesResponse\x12)\n\x07\x63hanges\x18\x01 \x03(\x0b\x32\x18.hotspare.v1.StockChange\":\n\x17ListReservationsRequest\x12\x0c\n\x04site\x18\x01 \x01(\t\x12\x11\n\topen_only\x18\x02 \x01(\x08\"\xfb\x01\n\x0bReservation\x12\x16\n\x0ereservation_id\x18\x01 \x01(\x03\x12\x13\n\x0bpart_number\x18\x02 \x01(\t\x12\x0c\n\x04site\x18\x03 \x01(\t\x12\x10\n\x08\x61sset_id\x18\x04 \x01(\t\x12\x14\n\x0c\x63omponent_id\x18\x05 \x01(\t\x12\x0e\n\x06serial\x18\x06 \x01(\t\x12\r\n\x05model\x18\x07 \x01(\t\x12\r\n\x05state\x18\x08 \x01(\t\x12\x17\n\x0f\x63reated_unix_ms\x18\t \x01(\x03\x12\x16\n\x0e\x63losed_unix_ms\x18\n \x01(\x03\x12\x0e\n\x06reason\x18\x0b \x01(\t\x12\x1a\n\x12replaced_by_serial\x18\x0c \x01(\t\"J\n\x18ListReservationsResponse\x12.\n\x0creservations\x18\x01 \x03(\x0b\x32\x18.hotspare.v1.Reservation\" \n\x10GetReportRequest\x12\x0c\n\x04site\x18\x01 \x01(\t\"v\n\x07PartRef\x12\x10\n\x08\x61sset_id\x18\x01 \x01(\t\x12\x14\n\x0c\x63omponent_id\x18\x02 \x01(\t\x12\x0e\n\x06serial\x18\x03 \x01(\t\x12\r\n\x05model\x18\x04 \x01(\t\x12\x0f\n\x07verdict\x18\x05 \x01(\t\x12\x13\n\x0bprobability\x18\x06 \x01(\x01\"\xe5\x04\n\nReportLine\x12\x13\n\x0bpart_number\x18\x01 \x01(\t\x12\x0c\n\x04site\x18\x02 \x01(\t\x12\x12\n\npart_class\x18\x03 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x04 \x01(\t\x12\x11\n\tinstalled\x18\x05 \x01(\r\x12\x14\n\x0c\x61\x66r_per_year\x18\x06 \x01(\x01\x12\x12\n\nafr_source\x18\x07 \x01(\t\x12\x10\n\x08\x66\x61ilures\x18\x08 \x01(\r\x12\x14\n\x0c\x64\x65vice_years\x18\t \x01(\x01\x12\x1a\n\x12prior_afr_per_year\x18\n \x01(\x01\x12\x16\n\x0elead_time_days\x18\x0b \x01(\x01\x12\x18\n\x10lead_time_source\x18\x0c \x01(\t\x12\x15\n\rservice_level\x18\r \x01(\x01\x12\x1d\n\x15\x64\x65mand_over_lead_time\x18\x0e \x01(\x01\x12\x15\n\rreorder_point\x18\x0f \x01(\x03\x12\x0f\n\x07on_hand\x18\x10 \x01(\x03\x12\x10\n\x08reserved\x18\x11 \x01(\x03\x12\x10\n\x08on_order\x18\x12 \x01(\x03\x12\x16\n\x0eorder_quantity\x18\x13 \x01(\x03\x12\x18\n\x10order_by_unix_ms\x18\x14 \x01(\x03\x12\x1a\n\x12\x61rrives_by_unix_ms\x18\x15 \x01(\x03\x12\x0b\n\x03why\x18\x16 \x01(\t\x12%\n\x07\x61t_risk\x18\x17 \x03(\x0b\x32\x14.hotspare.v1.PartRef\x12%\n\x07\x66\x61iling\x18\x18 \x03(\x0b\x32\x14.hotspare.v1.PartRef\x12-\n\x0finstalled_parts\x18\x19 \x03(\x0b\x32\x14.hotspare.v1.PartRef\"_\n\x0cSparesReport\x12\x19\n\x11generated_unix_ms\x18\x01 \x01(\x03\x12\x0c\n\x04site\x18\x02 \x01(\t\x12&\n\x05lines\x18\x03 \x03(\x0b\x32\x17.hotspare.v1.ReportLine2\xb4\x04\n\rSparesService\x12\x43\n\x08\x41\x64\x64Stock\x12\x1f.hotspare.v1.StockChangeRequest\x1a\x16.hotspare.v1.StockItem\x12\x46\n\x0bRemoveStock\x12\x1f.hotspare.v1.StockChangeRequest\x1a\x16.hotspare.v1.StockItem\x12J\n\tListStock\x12\x1d.hotspare.v1.ListStockRequest\x1a\x1e.hotspare.v1.ListStockResponse\x12P\n\x0bImportStock\x12\x1f.hotspare.v1.ImportStockRequest\x1a .hotspare.v1.ImportStockResponse\x12P\n\x0bListChanges\x12\x1f.hotspare.v1.ListChangesRequest\x1a .hotspare.v1.ListChangesResponse\x12_\n\x10ListReservations\x12$.hotspare.v1.ListReservationsRequest\x1a%.hotspare.v1.ListReservationsResponse\x12\x45\n\tGetReport\x12\x1d.hotspare.v1.GetReportRequest\x1a\x19.hotspare.v1.SparesReportb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18hotspare/v1/spares.proto\x12\x0bhotspare.v1\"\xa8\x02\n\x08StockRow\x12\x0c\n\x04line\x18\x01 \x01(\r\x12\x13\n\x0bpart_number\x18\x02 \x01(\t\x12\x0c\n\x04site\x18\x03 \x01(\t\x12\x10\n\x08quantity\x18\x04 \x01(\x03\x12\x10\n\x08on_order\x18\x05 \x01(\x03\x12\x18\n\x10\x65xpected_unix_ms\x18\x06 \x01(\x03\x12\x16\n\x0elead_time_days\x18\x07 \x01(\x01\x12\x12\n\npart_class\x18\x08 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\t \x01(\t\x12\x10\n\x08replaces\x18\n \x03(\t\x12\x0e\n\x06serial\x18\x0b \x01(\t\x12\x1a\n\x12prior_afr_per_year\x18\x0c \x01(\x01\x12\x15\n\rservice_level\x18\r \x01(\x01\x12\x17\n\x0freserve_at_risk\x18\x0e \x01(\x08\"d\n\x12StockChangeRequest\x12\"\n\x03row\x18\x01 \x01(\x0b\x32\x15.hotspare.v1.StockRow\x12\x0b\n\x03who\x18\x02 \x01(\t\x12\x0b\n\x03why\x18\x03 \x01(\t\x12\x10\n\x08new_site\x18\x04 \x01(\x08\"\xc6\x02\n\tStockItem\x12\x13\n\x0bpart_number\x18\x01 \x01(\t\x12\x0c\n\x04site\x18\x02 \x01(\t\x12\x0f\n\x07on_hand\x18\x03 \x01(\x03\x12\x10\n\x08on_order\x18\x04 \x01(\x03\x12\x18\n\x10\x65xpected_unix_ms\x18\x05 \x01(\x03\x12\x16\n\x0elead_time_days\x18\x06 \x01(\x01\x12\x12\n\npart_class\x18\x07 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x08 \x01(\t\x12\x10\n\x08replaces\x18\t \x03(\t\x12\x0f\n\x07serials\x18\n \x03(\t\x12\x10\n\x08reserved\x18\x0b \x01(\x03\x12\x17\n\x0fupdated_unix_ms\x18\x0c \x01(\x03\x12\x1a\n\x12prior_afr_per_year\x18\r \x01(\x01\x12\x15\n\rservice_level\x18\x0e \x01(\x01\x12\x17\n\x0freserve_at_risk\x18\x0f \x01(\x08\" \n\x10ListStockRequest\x12\x0c\n\x04site\x18\x01 \x01(\t\":\n\x11ListStockResponse\x12%\n\x05items\x18\x01 \x03(\x0b\x32\x16.hotspare.v1.StockItem\"e\n\x12ImportStockRequest\x12\x10\n\x08\x66ilename\x18\x01 \x01(\t\x12#\n\x04rows\x18\x02 \x03(\x0b\x32\x15.hotspare.v1.StockRow\x12\x0b\n\x03who\x18\x03 \x01(\t\x12\x0b\n\x03why\x18\x04 \x01(\t\"#\n\x13ImportStockResponse\x12\x0c\n\x04rows\x18\x01 \x01(\r\"F\n\x12ListChangesRequest\x12\x13\n\x0bpart_number\x18\x01 \x01(\t\x12\x0c\n\x04site\x18\x02 \x01(\t\x12\r\n\x05limit\x18\x03 \x01(\r\"\xb6\x01\n\x0bStockChange\x12\x13\n\x0bpart_number\x18\x01 \x01(\t\x12\x0c\n\x04site\x18\x02 \x01(\t\x12\x15\n\rdelta_on_hand\x18\x03 \x01(\x03\x12\x16\n\x0e\x64\x65lta_on_order\x18\x04 \x01(\x03\x12\x15\n\ron_hand_after\x18\x05 \x01(\x03\x12\x0b\n\x03who\x18\x06 \x01(\t\x12\x0b\n\x03why\x18\x07 \x01(\t\x12\x14\n\x0ctime_unix_ms\x18\x08 \x01(\x03\x12\x0e\n\x06serial\x18\t \x01(\t\"@\n\x13ListChangesResponse\x12)\n\x07\x63hanges\x18\x01 \x03(\x0b\x32\x18.hotspare.v1.StockChange\":\n\x17ListReservationsRequest\x12\x0c\n\x04site\x18\x01 \x01(\t\x12\x11\n\topen_only\x18\x02 \x01(\x08\"\xfb\x01\n\x0bReservation\x12\x16\n\x0ereservation_id\x18\x01 \x01(\x03\x12\x13\n\x0bpart_number\x18\x02 \x01(\t\x12\x0c\n\x04site\x18\x03 \x01(\t\x12\x10\n\x08\x61sset_id\x18\x04 \x01(\t\x12\x14\n\x0c\x63omponent_id\x18\x05 \x01(\t\x12\x0e\n\x06serial\x18\x06 \x01(\t\x12\r\n\x05model\x18\x07 \x01(\t\x12\r\n\x05state\x18\x08 \x01(\t\x12\x17\n\x0f\x63reated_unix_ms\x18\t \x01(\x03\x12\x16\n\x0e\x63losed_unix_ms\x18\n \x01(\x03\x12\x0e\n\x06reason\x18\x0b \x01(\t\x12\x1a\n\x12replaced_by_serial\x18\x0c \x01(\t\"J\n\x18ListReservationsResponse\x12.\n\x0creservations\x18\x01 \x03(\x0b\x32\x18.hotspare.v1.Reservation\" \n\x10GetReportRequest\x12\x0c\n\x04site\x18\x01 \x01(\t\"v\n\x07PartRef\x12\x10\n\x08\x61sset_id\x18\x01 \x01(\t\x12\x14\n\x0c\x63omponent_id\x18\x02 \x01(\t\x12\x0e\n\x06serial\x18\x03 \x01(\t\x12\r\n\x05model\x18\x04 \x01(\t\x12\x0f\n\x07verdict\x18\x05 \x01(\t\x12\x13\n\x0bprobability\x18\x06 \x01(\x01\"\xe5\x04\n\nReportLine\x12\x13\n\x0bpart_number\x18\x01 \x01(\t\x12\x0c\n\x04site\x18\x02 \x01(\t\x12\x12\n\npart_class\x18\x03 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x04 \x01(\t\x12\x11\n\tinstalled\x18\x05 \x01(\r\x12\x14\n\x0c\x61\x66r_per_year\x18\x06 \x01(\x01\x12\x12\n\nafr_source\x18\x07 \x01(\t\x12\x10\n\x08\x66\x61ilures\x18\x08 \x01(\r\x12\x14\n\x0c\x64\x65vice_years\x18\t \x01(\x01\x12\x1a\n\x12prior_afr_per_year\x18\n \x01(\x01\x12\x16\n\x0elead_time_days\x18\x0b \x01(\x01\x12\x18\n\x10lead_time_source\x18\x0c \x01(\t\x12\x15\n\rservice_level\x18\r \x01(\x01\x12\x1d\n\x15\x64\x65mand_over_lead_time\x18\x0e \x01(\x01\x12\x15\n\rreorder_point\x18\x0f \x01(\x03\x12\x0f\n\x07on_hand\x18\x10 \x01(\x03\x12\x10\n\x08reserved\x18\x11 \x01(\x03\x12\x10\n\x08on_order\x18\x12 \x01(\x03\x12\x16\n\x0eorder_quantity\x18\x13 \x01(\x03\x12\x18\n\x10order_by_unix_ms\x18\x14 \x01(\x03\x12\x1a\n\x12\x61rrives_by_unix_ms\x18\x15 \x01(\x03\x12\x0b\n\x03why\x18\x16 \x01(\t\x12%\n\x07\x61t_risk\x18\x17 \x03(\x0b\x32\x14.hotspare.v1.PartRef\x12%\n\x07\x66\x61iling\x18\x18 \x03(\x0b\x32\x14.hotspare.v1.PartRef\x12-\n\x0finstalled_parts\x18\x19 \x03(\x0b\x32\x14.hotspare.v1.PartRef\"_\n\x0cSparesReport\x12\x19\n\x11generated_unix_ms\x18\x01 \x01(\x03\x12\x0c\n\x04site\x18\x02 \x01(\t\x12&\n\x05lines\x18\x03 \x03(\x0b\x32\x17.hotspare.v1.ReportLine2\xb4\x04\n\rSparesService\x12\x43\n\x08\x41\x64\x64Stock\x12\x1f.hotspare.v1.StockChangeRequest\x1a\x16.hotspare.v1.StockItem\x12\x46\n\x0bRemoveStock\x12\x1f.hotspare.v1.StockChangeRequest\x1a\x16.hotspare.v1.StockItem\x12J\n\tListStock\x12\x1d.hotspare.v1.ListStockRequest\x1a\x1e.hotspare.v1.ListStockResponse\x12P\n\x0bImportStock\x12\x1f.hotspare.v1.ImportStockRequest\x1a .hotspare.v1.ImportStockResponse\x12P\n\x0bListChanges\x12\x1f.hotspare.v1.ListChangesRequest\x1a .hotspare.v1.ListChangesResponse\x12_\n\x10ListReservations\x12$.hotspare.v1.ListReservationsRequest\x1a%.hotspare.v1.ListReservationsResponse\x12\x45\n\tGetReport\x12\x1d.hotspare.v1.GetReportRequest\x1a\x19.hotspare.v1.SparesReportb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -32,39 +32,39 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'hotspare.v1.spares_pb2', _g
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_STOCKROW']._serialized_start=42
-  _globals['_STOCKROW']._serialized_end=313
-  _globals['_STOCKCHANGEREQUEST']._serialized_start=315
-  _globals['_STOCKCHANGEREQUEST']._serialized_end=415
-  _globals['_STOCKITEM']._serialized_start=418
-  _globals['_STOCKITEM']._serialized_end=719
-  _globals['_LISTSTOCKREQUEST']._serialized_start=721
-  _globals['_LISTSTOCKREQUEST']._serialized_end=753
-  _globals['_LISTSTOCKRESPONSE']._serialized_start=755
-  _globals['_LISTSTOCKRESPONSE']._serialized_end=813
-  _globals['_IMPORTSTOCKREQUEST']._serialized_start=815
-  _globals['_IMPORTSTOCKREQUEST']._serialized_end=916
-  _globals['_IMPORTSTOCKRESPONSE']._serialized_start=918
-  _globals['_IMPORTSTOCKRESPONSE']._serialized_end=953
-  _globals['_LISTCHANGESREQUEST']._serialized_start=955
-  _globals['_LISTCHANGESREQUEST']._serialized_end=1025
-  _globals['_STOCKCHANGE']._serialized_start=1028
-  _globals['_STOCKCHANGE']._serialized_end=1210
-  _globals['_LISTCHANGESRESPONSE']._serialized_start=1212
-  _globals['_LISTCHANGESRESPONSE']._serialized_end=1276
-  _globals['_LISTRESERVATIONSREQUEST']._serialized_start=1278
-  _globals['_LISTRESERVATIONSREQUEST']._serialized_end=1336
-  _globals['_RESERVATION']._serialized_start=1339
-  _globals['_RESERVATION']._serialized_end=1590
-  _globals['_LISTRESERVATIONSRESPONSE']._serialized_start=1592
-  _globals['_LISTRESERVATIONSRESPONSE']._serialized_end=1666
-  _globals['_GETREPORTREQUEST']._serialized_start=1668
-  _globals['_GETREPORTREQUEST']._serialized_end=1700
-  _globals['_PARTREF']._serialized_start=1702
-  _globals['_PARTREF']._serialized_end=1820
-  _globals['_REPORTLINE']._serialized_start=1823
-  _globals['_REPORTLINE']._serialized_end=2436
-  _globals['_SPARESREPORT']._serialized_start=2438
-  _globals['_SPARESREPORT']._serialized_end=2533
-  _globals['_SPARESSERVICE']._serialized_start=2536
-  _globals['_SPARESSERVICE']._serialized_end=3100
+  _globals['_STOCKROW']._serialized_end=338
+  _globals['_STOCKCHANGEREQUEST']._serialized_start=340
+  _globals['_STOCKCHANGEREQUEST']._serialized_end=440
+  _globals['_STOCKITEM']._serialized_start=443
+  _globals['_STOCKITEM']._serialized_end=769
+  _globals['_LISTSTOCKREQUEST']._serialized_start=771
+  _globals['_LISTSTOCKREQUEST']._serialized_end=803
+  _globals['_LISTSTOCKRESPONSE']._serialized_start=805
+  _globals['_LISTSTOCKRESPONSE']._serialized_end=863
+  _globals['_IMPORTSTOCKREQUEST']._serialized_start=865
+  _globals['_IMPORTSTOCKREQUEST']._serialized_end=966
+  _globals['_IMPORTSTOCKRESPONSE']._serialized_start=968
+  _globals['_IMPORTSTOCKRESPONSE']._serialized_end=1003
+  _globals['_LISTCHANGESREQUEST']._serialized_start=1005
+  _globals['_LISTCHANGESREQUEST']._serialized_end=1075
+  _globals['_STOCKCHANGE']._serialized_start=1078
+  _globals['_STOCKCHANGE']._serialized_end=1260
+  _globals['_LISTCHANGESRESPONSE']._serialized_start=1262
+  _globals['_LISTCHANGESRESPONSE']._serialized_end=1326
+  _globals['_LISTRESERVATIONSREQUEST']._serialized_start=1328
+  _globals['_LISTRESERVATIONSREQUEST']._serialized_end=1386
+  _globals['_RESERVATION']._serialized_start=1389
+  _globals['_RESERVATION']._serialized_end=1640
+  _globals['_LISTRESERVATIONSRESPONSE']._serialized_start=1642
+  _globals['_LISTRESERVATIONSRESPONSE']._serialized_end=1716
+  _globals['_GETREPORTREQUEST']._serialized_start=1718
+  _globals['_GETREPORTREQUEST']._serialized_end=1750
+  _globals['_PARTREF']._serialized_start=1752
+  _globals['_PARTREF']._serialized_end=1870
+  _globals['_REPORTLINE']._serialized_start=1873
+  _globals['_REPORTLINE']._serialized_end=2486
+  _globals['_SPARESREPORT']._serialized_start=2488
+  _globals['_SPARESREPORT']._serialized_end=2583
+  _globals['_SPARESSERVICE']._serialized_start=2586
+  _globals['_SPARESSERVICE']._serialized_end=3150
 # @@protoc_insertion_point(module_scope)

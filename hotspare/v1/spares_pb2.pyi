@@ -7,7 +7,7 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class StockRow(_message.Message):
-    __slots__ = ("line", "part_number", "site", "quantity", "on_order", "expected_unix_ms", "lead_time_days", "part_class", "description", "replaces", "serial", "prior_afr_per_year", "service_level")
+    __slots__ = ("line", "part_number", "site", "quantity", "on_order", "expected_unix_ms", "lead_time_days", "part_class", "description", "replaces", "serial", "prior_afr_per_year", "service_level", "reserve_at_risk")
     LINE_FIELD_NUMBER: _ClassVar[int]
     PART_NUMBER_FIELD_NUMBER: _ClassVar[int]
     SITE_FIELD_NUMBER: _ClassVar[int]
@@ -21,6 +21,7 @@ class StockRow(_message.Message):
     SERIAL_FIELD_NUMBER: _ClassVar[int]
     PRIOR_AFR_PER_YEAR_FIELD_NUMBER: _ClassVar[int]
     SERVICE_LEVEL_FIELD_NUMBER: _ClassVar[int]
+    RESERVE_AT_RISK_FIELD_NUMBER: _ClassVar[int]
     line: int
     part_number: str
     site: str
@@ -34,7 +35,8 @@ class StockRow(_message.Message):
     serial: str
     prior_afr_per_year: float
     service_level: float
-    def __init__(self, line: _Optional[int] = ..., part_number: _Optional[str] = ..., site: _Optional[str] = ..., quantity: _Optional[int] = ..., on_order: _Optional[int] = ..., expected_unix_ms: _Optional[int] = ..., lead_time_days: _Optional[float] = ..., part_class: _Optional[str] = ..., description: _Optional[str] = ..., replaces: _Optional[_Iterable[str]] = ..., serial: _Optional[str] = ..., prior_afr_per_year: _Optional[float] = ..., service_level: _Optional[float] = ...) -> None: ...
+    reserve_at_risk: bool
+    def __init__(self, line: _Optional[int] = ..., part_number: _Optional[str] = ..., site: _Optional[str] = ..., quantity: _Optional[int] = ..., on_order: _Optional[int] = ..., expected_unix_ms: _Optional[int] = ..., lead_time_days: _Optional[float] = ..., part_class: _Optional[str] = ..., description: _Optional[str] = ..., replaces: _Optional[_Iterable[str]] = ..., serial: _Optional[str] = ..., prior_afr_per_year: _Optional[float] = ..., service_level: _Optional[float] = ..., reserve_at_risk: _Optional[bool] = ...) -> None: ...
 
 class StockChangeRequest(_message.Message):
     __slots__ = ("row", "who", "why", "new_site")
@@ -49,7 +51,7 @@ class StockChangeRequest(_message.Message):
     def __init__(self, row: _Optional[_Union[StockRow, _Mapping]] = ..., who: _Optional[str] = ..., why: _Optional[str] = ..., new_site: _Optional[bool] = ...) -> None: ...
 
 class StockItem(_message.Message):
-    __slots__ = ("part_number", "site", "on_hand", "on_order", "expected_unix_ms", "lead_time_days", "part_class", "description", "replaces", "serials", "reserved", "updated_unix_ms", "prior_afr_per_year", "service_level")
+    __slots__ = ("part_number", "site", "on_hand", "on_order", "expected_unix_ms", "lead_time_days", "part_class", "description", "replaces", "serials", "reserved", "updated_unix_ms", "prior_afr_per_year", "service_level", "reserve_at_risk")
     PART_NUMBER_FIELD_NUMBER: _ClassVar[int]
     SITE_FIELD_NUMBER: _ClassVar[int]
     ON_HAND_FIELD_NUMBER: _ClassVar[int]
@@ -64,6 +66,7 @@ class StockItem(_message.Message):
     UPDATED_UNIX_MS_FIELD_NUMBER: _ClassVar[int]
     PRIOR_AFR_PER_YEAR_FIELD_NUMBER: _ClassVar[int]
     SERVICE_LEVEL_FIELD_NUMBER: _ClassVar[int]
+    RESERVE_AT_RISK_FIELD_NUMBER: _ClassVar[int]
     part_number: str
     site: str
     on_hand: int
@@ -78,7 +81,8 @@ class StockItem(_message.Message):
     updated_unix_ms: int
     prior_afr_per_year: float
     service_level: float
-    def __init__(self, part_number: _Optional[str] = ..., site: _Optional[str] = ..., on_hand: _Optional[int] = ..., on_order: _Optional[int] = ..., expected_unix_ms: _Optional[int] = ..., lead_time_days: _Optional[float] = ..., part_class: _Optional[str] = ..., description: _Optional[str] = ..., replaces: _Optional[_Iterable[str]] = ..., serials: _Optional[_Iterable[str]] = ..., reserved: _Optional[int] = ..., updated_unix_ms: _Optional[int] = ..., prior_afr_per_year: _Optional[float] = ..., service_level: _Optional[float] = ...) -> None: ...
+    reserve_at_risk: bool
+    def __init__(self, part_number: _Optional[str] = ..., site: _Optional[str] = ..., on_hand: _Optional[int] = ..., on_order: _Optional[int] = ..., expected_unix_ms: _Optional[int] = ..., lead_time_days: _Optional[float] = ..., part_class: _Optional[str] = ..., description: _Optional[str] = ..., replaces: _Optional[_Iterable[str]] = ..., serials: _Optional[_Iterable[str]] = ..., reserved: _Optional[int] = ..., updated_unix_ms: _Optional[int] = ..., prior_afr_per_year: _Optional[float] = ..., service_level: _Optional[float] = ..., reserve_at_risk: _Optional[bool] = ...) -> None: ...
 
 class ListStockRequest(_message.Message):
     __slots__ = ("site",)

@@ -153,3 +153,18 @@ def test_spares_verdict_readings_are_only_the_health_ones(fresh_store: Store) ->
         temp, labelled, _verdict("failing", S.CRITICAL))))])
     found = {r.sensor_id for r in fresh_store.spares.verdict_readings()}
     assert found == {"disk:sda:health", "nvme:0:state"}
+
+
+def test_spares_at_risk_reserves_only_when_the_spare_says_so(fresh_store: Store) -> None:
+    fresh_store.spares.change_stock(ImportRow(0, "ST4000DM000", "lon", 1), "ann", "delivery")
+    _seen(fresh_store, 2, "at-risk", S.WARNING)
+    assert fresh_store.spares.reservations() == []  # likely demand, nothing held
+    fresh_store.spares.change_stock(ImportRow(0, "ST4000DM000", "lon", 0, reserve_at_risk=True),
+                                    "ann", "critical array: hold a spare for at-risk disks")
+    _seen(fresh_store, 3, "at-risk", S.WARNING)
+    (res,) = fresh_store.spares.reservations(open_only=True)
+    assert "is at-risk" in res.reason
+    _seen(fresh_store, 4, "failing", S.CRITICAL)  # worse: the same reservation stays
+    assert len(fresh_store.spares.reservations()) == 1
+    _seen(fresh_store, 5, "healthy", S.OK)
+    assert fresh_store.spares.reservations(open_only=True) == []
