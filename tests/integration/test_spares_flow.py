@@ -168,7 +168,8 @@ def test_spares_bad_input_is_refused_with_file_line_and_numbers(running_controll
     assert rows[("FAN-2", "lon", "")]["expected_date"] == "2027-01-15"
     # the export imports back into a fresh site list unchanged in shape
     assert spare_columns(exported) == spare_columns(good.read_text()) | {
-        "class", "description", "replaces", "prior_afr_percent", "service_level_percent"}
+        "class", "description", "replaces", "prior_afr_percent", "service_level_percent",
+        "reserve_at_risk"}
 
 
 def spare_columns(text: str) -> set[str]:
