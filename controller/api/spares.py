@@ -25,6 +25,7 @@ class SparesService(spares_pb2_grpc.SparesServiceServicer):
                 new_site=request.new_site)
         except SparesError as exc:
             await context.abort(grpc.StatusCode.FAILED_PRECONDITION, str(exc))
+        self._runtime.stock_changed()
         return cs.stock_to_pb(item)
 
     async def AddStock(self, request, context):  # type: ignore[no-untyped-def]
@@ -44,6 +45,7 @@ class SparesService(spares_pb2_grpc.SparesServiceServicer):
                                                       request.why)
         except SparesError as exc:
             await context.abort(grpc.StatusCode.FAILED_PRECONDITION, str(exc))
+        self._runtime.stock_changed()
         return spares_pb2.ImportStockResponse(rows=count)
 
     async def ListChanges(self, request, context):  # type: ignore[no-untyped-def]

@@ -123,6 +123,11 @@ class SparesRuntime:
         lines = await self._db.read(lambda s: build_report(s, now, site))
         return SparesReport(now, site, tuple(lines))
 
+    def stock_changed(self) -> None:
+        """Stock moved (CLI, import): re-plan soon, so the readiness hook sees it."""
+        self._planned_at = 0.0
+        self._wake.set()
+
     def check(self, asset_id: str) -> list[SpareGap] | None:
         """The readiness hook: gaps for the asset's critical parts; None before the first plan."""
         if self._lines is None:
