@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+from controller.alerts.engine import Changes
 from controller.spares.runtime import SparesRuntime
 from controller.store import Database, IngestItem
 from hotspare import model
@@ -28,7 +29,7 @@ def test_spares_runtime_reserves_after_commit_and_answers_readiness(tmp_path: Pa
         runtime.start()
         try:
             result = await db.fleet.ingest([IngestItem("ag", 1, 1, model.Batch(
-                assets=(host,), components=(psu,), readings=(failing,)))], lambda r, n: [])
+                assets=(host,), components=(psu,), readings=(failing,)))], lambda r, n: Changes())
             runtime.on_committed(result)
             for _ in range(100):  # bounded: the runtime task runs on this loop
                 if await db.spares.reservations(open_only=True):
