@@ -6,6 +6,7 @@ import dataclasses
 from typing import Any, TypeVar
 
 from hotspare.spares import (
+    CatalogueEntry,
     ImportRow,
     PartRef,
     ReportLine,
@@ -36,6 +37,8 @@ def _from_pb(msg: Any, record_type: type[T]) -> T:
         value = getattr(msg, f.name)
         if f.name in _REF_FIELDS:
             value = tuple(_from_pb(ref, PartRef) for ref in value)
+        elif f.name == "installed_by_site":
+            value = dict(value)
         elif not isinstance(value, (str, int, float, bool)):
             value = tuple(value)
         values[f.name] = value
@@ -72,6 +75,14 @@ def reservation_to_pb(res: Reservation) -> spares_pb2.Reservation:
 
 def reservation_from_pb(msg: spares_pb2.Reservation) -> Reservation:
     return _from_pb(msg, Reservation)
+
+
+def catalogue_to_pb(entry: CatalogueEntry) -> spares_pb2.CatalogueEntry:
+    return _to_pb(entry, spares_pb2.CatalogueEntry)  # type: ignore[no-any-return]
+
+
+def catalogue_from_pb(msg: spares_pb2.CatalogueEntry) -> CatalogueEntry:
+    return _from_pb(msg, CatalogueEntry)
 
 
 def report_to_pb(report: SparesReport) -> spares_pb2.SparesReport:

@@ -92,6 +92,22 @@ class PartRef:
 
 
 @dataclass(frozen=True, slots=True)
+class CatalogueEntry:
+    """One kind of installed part as the fleet reports it, and the spare that replaces it."""
+
+    part_key: str  # part number, else model
+    vendor: str
+    model: str
+    part_class: str
+    spare_part_number: str
+    capacity_bytes: int = 0
+    firmware: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()  # how the fleet reported it: smart, ipmi-fru, entity-mib...
+    installed_by_site: dict[str, int] = field(default_factory=dict)
+    failures: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class ReportLine:
     """One part number at one site: forecast, reorder point, order, and every input behind them."""
 

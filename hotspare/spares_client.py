@@ -8,7 +8,14 @@ from typing import Any
 import grpc
 
 from hotspare import convert_spares as cs
-from hotspare.spares import ImportRow, Reservation, SparesReport, StockChange, StockItem
+from hotspare.spares import (
+    CatalogueEntry,
+    ImportRow,
+    Reservation,
+    SparesReport,
+    StockChange,
+    StockItem,
+)
 from hotspare.v1 import spares_pb2, spares_pb2_grpc
 
 Call = Callable[[Any, Any], Awaitable[Any]]
@@ -51,6 +58,10 @@ class SparesClient:
         resp = await self._call(self._stub.ListReservations, spares_pb2.ListReservationsRequest(
             site=site, open_only=open_only))
         return [cs.reservation_from_pb(r) for r in resp.reservations]
+
+    async def catalogue(self) -> list[CatalogueEntry]:
+        resp = await self._call(self._stub.ListCatalogue, spares_pb2.ListCatalogueRequest())
+        return [cs.catalogue_from_pb(e) for e in resp.entries]
 
     async def report(self, site: str = "") -> SparesReport:
         resp = await self._call(self._stub.GetReport, spares_pb2.GetReportRequest(site=site))

@@ -58,5 +58,9 @@ class SparesService(spares_pb2_grpc.SparesServiceServicer):
         return spares_pb2.ListReservationsResponse(
             reservations=[cs.reservation_to_pb(r) for r in found])
 
+    async def ListCatalogue(self, request, context):  # type: ignore[no-untyped-def]
+        entries = await self._runtime.catalogue()
+        return spares_pb2.ListCatalogueResponse(entries=[cs.catalogue_to_pb(e) for e in entries])
+
     async def GetReport(self, request, context):  # type: ignore[no-untyped-def]
         return cs.report_to_pb(await self._runtime.report(request.site))

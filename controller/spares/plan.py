@@ -10,7 +10,7 @@ from controller.spares import forecast
 from controller.spares.defaults import class_of, defaults_for
 from controller.spares.verdicts import AT_RISK, FAILING
 from hotspare import model
-from hotspare.spares import PartRef, ReportLine, StockItem
+from hotspare.spares import CatalogueEntry, PartRef, ReportLine, StockItem
 
 MS_PER_DAY = 86_400_000
 MS_PER_YEAR = forecast.DAYS_PER_YEAR * MS_PER_DAY
@@ -140,3 +140,37 @@ def _line(pn: str, site: str, part_class: str, description: str, item: StockItem
         on_order=on_order, order_quantity=qty, order_by_unix_ms=now_ms if qty else 0,
         arrives_by_unix_ms=int(now_ms + lead * MS_PER_DAY) if qty else 0, why=why,
         at_risk=risk, failing=tuple(failing), installed_parts=tuple(installed))
+
+
+def _source(c: model.Component) -> str:
+    """Which collector reported a part, from its id (smart `disk:`, IPMI `fru:`, ENTITY-MIB `ent:`)."""
+    for prefix, source in (("disk:", "smartctl"), ("fru:", "ipmi-fru"), ("ent:", "entity-mib")):
+        if c.component_id.startswith(prefix):
+            return source
+    return "snmp-profile"
+
+
+def catalogue(stock: Sequence[StockItem], lives: Iterable[PartLife]) -> list[CatalogueEntry]:
+    """Installed parts grouped by part key, with installed count per site and the mapped spare."""
+    compat = spare_for(stock)
+    groups: dict[str, list[PartLife]] = defaultdict(list)
+    for life in lives:
+        key = part_key(life.component)
+        if key:
+            groups[key].append(life)
+    out = []
+    for key, members in sorted(groups.items()):
+        first = members[0].component
+        by_site: dict[str, int] = defaultdict(int)
+        for life in members:
+            if not life.removed:
+                by_site[life.site] += 1
+        out.append(CatalogueEntry(
+            part_key=key, vendor=first.vendor, model=first.model,
+            part_class=class_of(first.type), spare_part_number=compat.get(key, key),
+            capacity_bytes=first.capacity_bytes,
+            firmware=tuple(sorted({m.component.firmware for m in members if m.component.firmware})),
+            sources=tuple(sorted({_source(m.component) for m in members})),
+            installed_by_site=dict(sorted(by_site.items())),
+            failures=sum(1 for m in members if m.removed and m.last_verdict in FAILED_VERDICTS)))
+    return out

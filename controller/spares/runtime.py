@@ -8,12 +8,12 @@ import logging
 import time
 from collections.abc import Sequence
 
-from controller.spares.plan import PartLife, part_key, plan, spare_for
+from controller.spares.plan import PartLife, catalogue, part_key, plan, spare_for
 from controller.spares.readiness import SpareGap, spares_for
 from controller.spares.verdicts import component_verdicts, is_verdict_reading
 from controller.store import ComponentRecord, Database, IngestResult, Store
 from hotspare import model
-from hotspare.spares import ReportLine, SparesReport
+from hotspare.spares import CatalogueEntry, ReportLine, SparesReport
 
 log = logging.getLogger("hotspare.controller.spares")
 REFRESH_SECONDS = 30.0
@@ -45,11 +45,18 @@ def apply(store: Store, readings: Sequence[model.Reading],
     return changed
 
 
+def _lives(store: Store, now_ms: int) -> list[PartLife]:
+    return [PartLife(c, st, first, removed if removed else now_ms, bool(removed), verdict)
+            for c, st, first, _last, removed, verdict in store.spares.part_lives()]
+
+
+def build_catalogue(store: Store, now_ms: int) -> list[CatalogueEntry]:
+    return catalogue(store.spares.stock(), _lives(store, now_ms))
+
+
 def build_report(store: Store, now_ms: int, site: str = "") -> list[ReportLine]:
     """Every input read on one connection, then the pure plan."""
-    lives = [PartLife(c, st, first, removed if removed else now_ms, bool(removed),
-                      verdict)
-             for c, st, first, _last, removed, verdict in store.spares.part_lives()]
+    lives = _lives(store, now_ms)
     slots: dict[str, set[str]] = {}
     for life in lives:
         if not life.removed:
@@ -122,6 +129,9 @@ class SparesRuntime:
         now = _now_ms()
         lines = await self._db.read(lambda s: build_report(s, now, site))
         return SparesReport(now, site, tuple(lines))
+
+    async def catalogue(self) -> list[CatalogueEntry]:
+        return await self._db.read(lambda s: build_catalogue(s, _now_ms()))
 
     def stock_changed(self) -> None:
         """Stock moved (CLI, import): re-plan soon, so the readiness hook sees it."""

@@ -278,13 +278,15 @@ class SparesSql(Sql):
         rows = self.conn.execute(
             "SELECT c.component_id, c.asset_id, c.type, c.vendor, c.model, c.part_number,"
             " c.serial, c.description, coalesce(a.site, ''), c.first_seen_ms, c.last_seen_ms,"
-            " 0, '' FROM components c LEFT JOIN assets a USING (asset_id)"
+            " 0, '', c.firmware, c.capacity_bytes FROM components c LEFT JOIN assets a USING (asset_id)"
             " UNION ALL SELECT h.component_id, h.asset_id, h.type, h.vendor, h.model,"
             " h.part_number, h.serial, h.description, coalesce(a.site, ''), h.first_seen_ms,"
-            " h.last_seen_ms, h.removed_ms, h.last_verdict FROM component_history h"
+            " h.last_seen_ms, h.removed_ms, h.last_verdict, h.firmware, h.capacity_bytes"
+            " FROM component_history h"
             " LEFT JOIN assets a USING (asset_id)").fetchall()
         return [(model.Component(component_id=r[0], asset_id=r[1], type=r[2], vendor=r[3],
-                                 model=r[4], part_number=r[5], serial=r[6], description=r[7]),
+                                 model=r[4], part_number=r[5], serial=r[6], description=r[7],
+                                 firmware=r[13], capacity_bytes=r[14]),
                  r[8], r[9], r[10], r[11], r[12]) for r in rows]
 
 

@@ -98,6 +98,9 @@ def register(sub: Any) -> None:
     log.add_argument("--limit", type=_count, default=200)
     _common(log, listing=True)
     log.set_defaults(func=cmd_log)
+    parts = ssub.add_parser("parts", help="the part catalogue: installed parts per site")
+    _common(parts, listing=True)
+    parts.set_defaults(func=cmd_parts)
     res = ssub.add_parser("reservations", help="spares held for failing components")
     res.add_argument("--site", default="")
     res.add_argument("--open", action="store_true", help="only open reservations")
@@ -224,6 +227,25 @@ def cmd_log(args: argparse.Namespace) -> int:
               f" {c.delta_on_order:+4d} on order -> {c.on_hand_after:>4}  {c.why}")
     if not changes:
         print("no stock changes recorded")
+    return 0
+
+
+def cmd_parts(args: argparse.Namespace) -> int:
+    entries = _run(args.controller, lambda c: c.catalogue())
+    if entries is None:
+        return 1
+    if args.json:
+        print(json.dumps({"parts": [dataclasses.asdict(e) for e in entries]}, indent=2))
+        return 0
+    for e in entries:
+        sites = ", ".join(f"{site or '-'} {n}" for site, n in e.installed_by_site.items())
+        size = f" {e.capacity_bytes / 1e12:.1f} TB" if e.capacity_bytes else ""
+        spare = "" if e.spare_part_number == e.part_key else f" -> spare {e.spare_part_number}"
+        print(f"{e.part_key:<28} {e.part_class:<8} {e.vendor[:12]:<12}{size}  installed: "
+              f"{sites or 'none now'}{spare}  [{', '.join(e.sources)}]"
+              f"{f'  failures {e.failures}' if e.failures else ''}")
+    if not entries:
+        print("no parts reported yet")
     return 0
 
 

@@ -6,6 +6,47 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
 
+class ListCatalogueRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class CatalogueEntry(_message.Message):
+    __slots__ = ("part_key", "vendor", "model", "part_class", "spare_part_number", "capacity_bytes", "firmware", "sources", "installed_by_site", "failures")
+    class InstalledBySiteEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: int
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[int] = ...) -> None: ...
+    PART_KEY_FIELD_NUMBER: _ClassVar[int]
+    VENDOR_FIELD_NUMBER: _ClassVar[int]
+    MODEL_FIELD_NUMBER: _ClassVar[int]
+    PART_CLASS_FIELD_NUMBER: _ClassVar[int]
+    SPARE_PART_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    CAPACITY_BYTES_FIELD_NUMBER: _ClassVar[int]
+    FIRMWARE_FIELD_NUMBER: _ClassVar[int]
+    SOURCES_FIELD_NUMBER: _ClassVar[int]
+    INSTALLED_BY_SITE_FIELD_NUMBER: _ClassVar[int]
+    FAILURES_FIELD_NUMBER: _ClassVar[int]
+    part_key: str
+    vendor: str
+    model: str
+    part_class: str
+    spare_part_number: str
+    capacity_bytes: int
+    firmware: _containers.RepeatedScalarFieldContainer[str]
+    sources: _containers.RepeatedScalarFieldContainer[str]
+    installed_by_site: _containers.ScalarMap[str, int]
+    failures: int
+    def __init__(self, part_key: _Optional[str] = ..., vendor: _Optional[str] = ..., model: _Optional[str] = ..., part_class: _Optional[str] = ..., spare_part_number: _Optional[str] = ..., capacity_bytes: _Optional[int] = ..., firmware: _Optional[_Iterable[str]] = ..., sources: _Optional[_Iterable[str]] = ..., installed_by_site: _Optional[_Mapping[str, int]] = ..., failures: _Optional[int] = ...) -> None: ...
+
+class ListCatalogueResponse(_message.Message):
+    __slots__ = ("entries",)
+    ENTRIES_FIELD_NUMBER: _ClassVar[int]
+    entries: _containers.RepeatedCompositeFieldContainer[CatalogueEntry]
+    def __init__(self, entries: _Optional[_Iterable[_Union[CatalogueEntry, _Mapping]]] = ...) -> None: ...
+
 class StockRow(_message.Message):
     __slots__ = ("line", "part_number", "site", "quantity", "on_order", "expected_unix_ms", "lead_time_days", "part_class", "description", "replaces", "serial", "prior_afr_per_year", "service_level", "reserve_at_risk")
     LINE_FIELD_NUMBER: _ClassVar[int]

@@ -69,6 +69,11 @@ class SparesServiceStub:
                 request_serializer=hotspare_dot_v1_dot_spares__pb2.GetReportRequest.SerializeToString,
                 response_deserializer=hotspare_dot_v1_dot_spares__pb2.SparesReport.FromString,
                 _registered_method=True)
+        self.ListCatalogue = channel.unary_unary(
+                '/hotspare.v1.SparesService/ListCatalogue',
+                request_serializer=hotspare_dot_v1_dot_spares__pb2.ListCatalogueRequest.SerializeToString,
+                response_deserializer=hotspare_dot_v1_dot_spares__pb2.ListCatalogueResponse.FromString,
+                _registered_method=True)
 
 
 class SparesServiceServicer:
@@ -119,6 +124,13 @@ class SparesServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListCatalogue(self, request, context):
+        """Installed parts grouped by part number (else model), with the spare that replaces them.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_SparesServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -156,6 +168,11 @@ def add_SparesServiceServicer_to_server(servicer, server):
                     servicer.GetReport,
                     request_deserializer=hotspare_dot_v1_dot_spares__pb2.GetReportRequest.FromString,
                     response_serializer=hotspare_dot_v1_dot_spares__pb2.SparesReport.SerializeToString,
+            ),
+            'ListCatalogue': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListCatalogue,
+                    request_deserializer=hotspare_dot_v1_dot_spares__pb2.ListCatalogueRequest.FromString,
+                    response_serializer=hotspare_dot_v1_dot_spares__pb2.ListCatalogueResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -347,6 +364,33 @@ class SparesService:
             '/hotspare.v1.SparesService/GetReport',
             hotspare_dot_v1_dot_spares__pb2.GetReportRequest.SerializeToString,
             hotspare_dot_v1_dot_spares__pb2.SparesReport.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListCatalogue(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hotspare.v1.SparesService/ListCatalogue',
+            hotspare_dot_v1_dot_spares__pb2.ListCatalogueRequest.SerializeToString,
+            hotspare_dot_v1_dot_spares__pb2.ListCatalogueResponse.FromString,
             options,
             channel_credentials,
             insecure,

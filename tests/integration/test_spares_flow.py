@@ -77,6 +77,10 @@ def test_spares_failing_disk_reserves_report_shows_it_and_replacement_consumes(
             res["serial"], res["state"]) == ("SPARE-14T", "lon", "store-host", "disk:/dev/sda",
                                              "OLD1", "reserved")
 
+    (part,) = cli_json(*_ctl(addr, "spares", "parts"))["parts"]
+    assert (part["part_key"], part["spare_part_number"], part["installed_by_site"]) == (
+        MODEL, "SPARE-14T", {"lon": 1})
+    assert part["capacity_bytes"] == 14_000_519_643_136 and part["sources"] == ["smartctl"]
     report = cli_json(*_ctl(addr, "spares", "report"))
     (line,) = [ln for ln in report["lines"] if ln["part_number"] == "SPARE-14T"]
     assert line["reserved"] == 1 and line["on_hand"] == 0 and line["below_reorder_point"]

@@ -8,7 +8,7 @@ import pytest
 
 from controller.spares.plan import PartLife, plan
 from controller.spares.readiness import spares_for
-from controller.spares.runtime import apply, build_report
+from controller.spares.runtime import apply, build_catalogue, build_report
 from controller.store import IngestItem, Store
 from controller.store.spares import SparesError
 from hotspare import model
@@ -168,3 +168,13 @@ def test_spares_at_risk_reserves_only_when_the_spare_says_so(fresh_store: Store)
     assert len(fresh_store.spares.reservations()) == 1
     _seen(fresh_store, 5, "healthy", S.OK)
     assert fresh_store.spares.reservations(open_only=True) == []
+
+
+def test_spares_catalogue_groups_installed_parts_by_site_with_their_spare(fresh_store: Store
+                                                                          ) -> None:
+    fresh_store.spares.change_stock(
+        ImportRow(0, "SPARE-4T", "lon", 1, replaces=("ST4000DM000",)), "ann", "catalogue")
+    (entry,) = build_catalogue(fresh_store, 10_000)
+    assert (entry.part_key, entry.part_class, entry.spare_part_number) == (
+        "ST4000DM000", "disk", "SPARE-4T")
+    assert entry.installed_by_site == {"lon": 2} and entry.sources == ("smartctl",)
