@@ -253,8 +253,10 @@ MIGRATIONS.append((
 ))
 
 
+# Spares (issue 13). Numbered 7: main already holds 5 (standby groups, drills) and 6
+# (switchovers); the numbers are only an order, so a gap on this branch is harmless.
 MIGRATIONS.append((
-    5,
+    7,
     """
     CREATE TABLE spare_stock (
         part_number TEXT NOT NULL,
