@@ -6,6 +6,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from controller.alerts.rules import Rule
+from controller.spares.config import SparesConfig, parse_spares
 from hotspare import model
 from hotspare.maintenance import Matcher, Window, validate_window
 from hotspare.tomlconf import ConfigError, Section, load, parse_address
@@ -41,6 +42,7 @@ class ControllerConfig:
     tls_key_file: str = ""
     tls_client_ca_file: str = ""
     alerts: AlertsConfig = field(default_factory=AlertsConfig)
+    spares: SparesConfig = field(default_factory=SparesConfig)
 
     @property
     def database_path(self) -> Path:
@@ -75,6 +77,7 @@ def load_config(
             tls_key_file=sec.str("tls_key_file", ""),
             tls_client_ca_file=sec.str("tls_client_ca_file", ""),
             alerts=_alerts(root.table_("alerts")),
+            spares=parse_spares(root.table_("spares")),
         )
         sec.finish()
         root.finish()

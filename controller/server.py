@@ -50,7 +50,7 @@ class Controller:
         self.queries = Queries(self.db, self.hub)
         self.alerting = Alerting(config.alerts, self.db, self.hub.publish)
         self.db.write_at_start(self.alerting.load)
-        self.spares = SparesRuntime(self.db)
+        self.spares = SparesRuntime(self.db, config.spares)
         self.db.write_at_start(self.spares.load)
         self.writer = IngestWriter(self.db, self._committed, evaluate=self.alerting.evaluate)
         self.server: grpc.aio.Server | None = None

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from controller.spares import forecast
-from controller.spares.defaults import class_of, defaults_for
+from controller.spares.defaults import ClassDefaults, class_of, defaults_for
 from controller.spares.verdicts import AT_RISK, FAILING
 from hotspare import model
 from hotspare.spares import CatalogueEntry, PartRef, ReportLine, StockItem
@@ -46,7 +46,8 @@ def spare_for(stock: Sequence[StockItem]) -> dict[str, str]:
 
 def plan(stock: Sequence[StockItem], lives: Iterable[PartLife],
          verdicts: Mapping[tuple[str, str], str], now_ms: int, site: str = "",
-         reserved: Mapping[tuple[str, str], int] | None = None) -> list[ReportLine]:
+         reserved: Mapping[tuple[str, str], int] | None = None,
+         classes: Mapping[str, ClassDefaults] | None = None) -> list[ReportLine]:
     """One line per spare part number and site, most urgent first (below reorder point).
 
     `reserved` counts open reservations per (part number, site), also where no stock exists;
@@ -95,7 +96,8 @@ def plan(stock: Sequence[StockItem], lives: Iterable[PartLife],
         lines.append(_line(pn, where, part_class or "other", description, item,
                            installed.get((pn, where), []), at_risk.get((pn, where), []),
                            failing.get((pn, where), []), reserved.get((pn, where), 0), failures[pn],
-                           exposure_ms[pn] / MS_PER_YEAR, now_ms))
+                           exposure_ms[pn] / MS_PER_YEAR, now_ms,
+                           (classes or {}).get(part_class or "other")))
     lines.sort(key=lambda ln: (not ln.below_reorder_point, -ln.order_quantity, ln.part_number,
                                ln.site))
     return lines
@@ -103,8 +105,9 @@ def plan(stock: Sequence[StockItem], lives: Iterable[PartLife],
 
 def _line(pn: str, site: str, part_class: str, description: str, item: StockItem | None,
           installed: list[PartRef], at_risk: list[PartRef], failing: list[PartRef],
-          reserved: int, failures: int, device_years: float, now_ms: int) -> ReportLine:
-    d = defaults_for(part_class)
+          reserved: int, failures: int, device_years: float, now_ms: int,
+          configured: ClassDefaults | None = None) -> ReportLine:
+    d = configured or defaults_for(part_class)
     prior = item.prior_afr_per_year if item and item.prior_afr_per_year else d.prior_afr_per_year
     prior_source = "configured prior" if item and item.prior_afr_per_year else d.source
     rate = forecast.afr_estimate(failures, device_years, prior, d.prior_device_years)

@@ -8,6 +8,7 @@ import logging
 import time
 from collections.abc import Sequence
 
+from controller.spares.config import SparesConfig
 from controller.spares.plan import PartLife, catalogue, part_key, plan, spare_for
 from controller.spares.readiness import SpareGap, spares_for
 from controller.spares.verdicts import component_verdicts, is_verdict_reading
@@ -54,7 +55,8 @@ def build_catalogue(store: Store, now_ms: int) -> list[CatalogueEntry]:
     return catalogue(store.spares.stock(), _lives(store, now_ms))
 
 
-def build_report(store: Store, now_ms: int, site: str = "") -> list[ReportLine]:
+def build_report(store: Store, now_ms: int, site: str = "",
+                 config: SparesConfig | None = None) -> list[ReportLine]:
     """Every input read on one connection, then the pure plan."""
     lives = _lives(store, now_ms)
     slots: dict[str, set[str]] = {}
@@ -63,14 +65,15 @@ def build_report(store: Store, now_ms: int, site: str = "") -> list[ReportLine]:
             slots.setdefault(life.component.asset_id, set()).add(life.component.component_id)
     verdicts = component_verdicts(store.spares.verdict_readings(), slots)
     return plan(store.spares.stock(), lives, verdicts, now_ms, site,
-                store.spares.reserved_counts())
+                store.spares.reserved_counts(), (config or SparesConfig()).classes)
 
 
 class SparesRuntime:
     """Queues what ingest committed; one task turns it into reservations on the writer."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, config: SparesConfig | None = None) -> None:
         self._db = db
+        self.config = config or SparesConfig()
         self._readings: dict[tuple[str, str], model.Reading] = {}
         self._replaced: list[ComponentRecord] = []
         self._wake = asyncio.Event()
@@ -84,7 +87,7 @@ class SparesRuntime:
         now = _now_ms()
         apply(store, store.spares.verdict_readings(), store.spares.open_reservations_replaced(),
               now)
-        self._lines = build_report(store, now)
+        self._lines = build_report(store, now, config=self.config)
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="spares")
@@ -120,14 +123,15 @@ class SparesRuntime:
                 self.reservation_changes_total += changed
             # the plan behind the readiness hook: after a change, else every REFRESH_SECONDS
             if changed or time.monotonic() - self._planned_at >= REFRESH_SECONDS:
-                self._lines = await self._db.read(lambda s: build_report(s, _now_ms()))
+                self._lines = await self._db.read(
+                    lambda s: build_report(s, _now_ms(), config=self.config))
                 self._planned_at = time.monotonic()
         except Exception as exc:  # the next commit or refresh tries again
             log.error("spares update failed: %s", exc)
 
     async def report(self, site: str = "") -> SparesReport:
         now = _now_ms()
-        lines = await self._db.read(lambda s: build_report(s, now, site))
+        lines = await self._db.read(lambda s: build_report(s, now, site, self.config))
         return SparesReport(now, site, tuple(lines))
 
     async def catalogue(self) -> list[CatalogueEntry]:
