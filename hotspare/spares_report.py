@@ -90,8 +90,9 @@ def to_html(report: SparesReport) -> str:
     order = [ln for ln in report.lines if ln.order_quantity]
     body = [f"<h1>Spare parts: procurement report{' for site ' + e(report.site) if report.site else ''}</h1>",
             f"<p>Generated {generated} by HotSpare. {len(order)} of {len(report.lines)} part"
-            " lines need an order. Reorder point S is the smallest stock with"
-            " P(Poisson(&lambda;&middot;L) &le; S) &ge; service level.</p>",
+            " lines need an order. The reorder point S is the smallest stock that covers the"
+            " failures expected over the lead time (Poisson, &lambda;&middot;L) with the service"
+            " level; each line's <i>why</i> gives every input.</p>",
             "<table><thead><tr><th>Part</th><th>Site</th><th>Order</th><th>Order by</th>"
             "<th>Arrives by</th><th>S</th><th>On hand</th><th>Reserved</th><th>On order</th>"
             "<th>Installed</th><th>AFR</th><th>Lead time</th><th>Why</th></tr></thead><tbody>"]
