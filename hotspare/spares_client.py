@@ -38,6 +38,11 @@ class SparesClient:
             row=cs.row_to_pb(row), who=who, why=why))
         return cs.stock_from_pb(resp)
 
+    async def receive(self, row: ImportRow, who: str, why: str) -> StockItem:
+        resp = await self._call(self._stub.ReceiveStock, spares_pb2.StockChangeRequest(
+            row=cs.row_to_pb(row), who=who, why=why))
+        return cs.stock_from_pb(resp)
+
     async def stock(self, site: str = "") -> list[StockItem]:
         resp = await self._call(self._stub.ListStock, spares_pb2.ListStockRequest(site=site))
         return [cs.stock_from_pb(i) for i in resp.items]

@@ -18,11 +18,16 @@ class SparesService(spares_pb2_grpc.SparesServiceServicer):
         self._db = db
         self._runtime = runtime
 
-    async def _change(self, request, context, remove: bool):  # type: ignore[no-untyped-def]
+    async def _change(self, request, context, remove: bool,  # type: ignore[no-untyped-def]
+                      receive: bool = False):
+        row = cs.row_from_pb(request.row)
         try:
-            item = await self._db.spares.change_stock(
-                cs.row_from_pb(request.row), request.who, request.why, remove=remove,
-                new_site=request.new_site)
+            if receive:
+                item = await self._db.spares.receive(row, request.who, request.why)
+            else:
+                item = await self._db.spares.change_stock(row, request.who, request.why,
+                                                          remove=remove,
+                                                          new_site=request.new_site)
         except SparesError as exc:
             await context.abort(grpc.StatusCode.FAILED_PRECONDITION, str(exc))
         self._runtime.stock_changed()
@@ -33,6 +38,9 @@ class SparesService(spares_pb2_grpc.SparesServiceServicer):
 
     async def RemoveStock(self, request, context):  # type: ignore[no-untyped-def]
         return await self._change(request, context, remove=True)
+
+    async def ReceiveStock(self, request, context):  # type: ignore[no-untyped-def]
+        return await self._change(request, context, remove=False, receive=True)
 
     async def ListStock(self, request, context):  # type: ignore[no-untyped-def]
         items = await self._db.spares.stock(request.site)

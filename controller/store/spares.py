@@ -61,6 +61,31 @@ class SparesSql(Sql):
             self._apply(row, who, why, remove=remove, new_site=new_site, where="")
         return self.stock(row.site, row.part_number)[0]
 
+    def receive(self, row: ImportRow, who: str, why: str) -> StockItem:
+        """A delivery: units on order arrive on the shelf, refused beyond what is on order."""
+        with self.transaction():
+            if not who or not why:
+                raise SparesError("every stock change needs who and why")
+            if row.quantity <= 0:
+                raise SparesError(f"a delivery needs a quantity above 0, not {row.quantity}")
+            cur = self.conn.execute("SELECT on_hand, on_order FROM spare_stock WHERE"
+                                    " part_number=? AND site=?",
+                                    (row.part_number, row.site)).fetchone()
+            on_hand, on_order = (int(cur[0]), int(cur[1])) if cur else (0, 0)
+            if row.quantity > on_order:
+                raise SparesError(
+                    f"cannot receive {row.quantity} of {row.part_number} at {row.site}: only"
+                    f" {on_order} on order (add unordered stock with `stock add`)")
+            now = now_ms()
+            self.conn.execute("UPDATE spare_stock SET on_hand=on_hand+?, on_order=on_order-?,"
+                              " expected_ms=CASE WHEN on_order-? = 0 THEN 0 ELSE expected_ms END,"
+                              " updated_ms=? WHERE part_number=? AND site=?",
+                              (row.quantity, row.quantity, row.quantity, now, row.part_number,
+                               row.site))
+            self._ledger(row.part_number, row.site, row.quantity, -row.quantity,
+                         on_hand + row.quantity, who, why, now)
+        return self.stock(row.site, row.part_number)[0]
+
     def import_rows(self, rows: Sequence[ImportRow], filename: str, who: str, why: str) -> int:
         """Every row or none: the first bad row (with file and line) rolls the whole file back."""
         with self.transaction():

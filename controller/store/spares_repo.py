@@ -25,6 +25,9 @@ class SparesRepo:
         return await self._db.write(
             lambda s: s.spares.change_stock(row, who, why, remove=remove, new_site=new_site))
 
+    async def receive(self, row: ImportRow, who: str, why: str) -> StockItem:
+        return await self._db.write(lambda s: s.spares.receive(row, who, why))
+
     async def import_rows(self, rows: Sequence[ImportRow], filename: str, who: str,
                           why: str) -> int:
         return await self._db.write(lambda s: s.spares.import_rows(rows, filename, who, why))

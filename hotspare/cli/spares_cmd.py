@@ -78,6 +78,13 @@ def register(sub: Any) -> None:
         _who_why(p)
         _common(p, listing=True)
         p.set_defaults(func=cmd_change, remove=name == "remove")
+    rcv = tsub.add_parser("receive", help="a delivery: units on order arrive on the shelf")
+    rcv.add_argument("part_number")
+    rcv.add_argument("--site", required=True)
+    rcv.add_argument("--quantity", type=_count, required=True, help="units delivered")
+    _who_why(rcv)
+    _common(rcv, listing=True)
+    rcv.set_defaults(func=cmd_receive)
     lst = tsub.add_parser("list", help="stock with reservations")
     lst.add_argument("--site", default="")
     _common(lst, listing=True)
@@ -167,6 +174,15 @@ def cmd_change(args: argparse.Namespace) -> int:
         item = _run(args.controller, lambda c: c.remove(row, args.who, args.why))
     else:
         item = _run(args.controller, lambda c: c.add(row, args.who, args.why, args.new_site))
+    if item is None:
+        return 1
+    print(json.dumps(dataclasses.asdict(item), indent=2) if args.json else _item_text(item))
+    return 0
+
+
+def cmd_receive(args: argparse.Namespace) -> int:
+    row = ImportRow(0, args.part_number, args.site, args.quantity)
+    item = _run(args.controller, lambda c: c.receive(row, args.who, args.why))
     if item is None:
         return 1
     print(json.dumps(dataclasses.asdict(item), indent=2) if args.json else _item_text(item))

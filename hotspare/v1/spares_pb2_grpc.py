@@ -44,6 +44,11 @@ class SparesServiceStub:
                 request_serializer=hotspare_dot_v1_dot_spares__pb2.StockChangeRequest.SerializeToString,
                 response_deserializer=hotspare_dot_v1_dot_spares__pb2.StockItem.FromString,
                 _registered_method=True)
+        self.ReceiveStock = channel.unary_unary(
+                '/hotspare.v1.SparesService/ReceiveStock',
+                request_serializer=hotspare_dot_v1_dot_spares__pb2.StockChangeRequest.SerializeToString,
+                response_deserializer=hotspare_dot_v1_dot_spares__pb2.StockItem.FromString,
+                _registered_method=True)
         self.ListStock = channel.unary_unary(
                 '/hotspare.v1.SparesService/ListStock',
                 request_serializer=hotspare_dot_v1_dot_spares__pb2.ListStockRequest.SerializeToString,
@@ -88,6 +93,13 @@ class SparesServiceServicer:
 
     def RemoveStock(self, request, context):
         """Removes stock; more than there is is refused with the numbers.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ReceiveStock(self, request, context):
+        """A delivery: row.quantity units move from on order to on hand, as one recorded change.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -141,6 +153,11 @@ def add_SparesServiceServicer_to_server(servicer, server):
             ),
             'RemoveStock': grpc.unary_unary_rpc_method_handler(
                     servicer.RemoveStock,
+                    request_deserializer=hotspare_dot_v1_dot_spares__pb2.StockChangeRequest.FromString,
+                    response_serializer=hotspare_dot_v1_dot_spares__pb2.StockItem.SerializeToString,
+            ),
+            'ReceiveStock': grpc.unary_unary_rpc_method_handler(
+                    servicer.ReceiveStock,
                     request_deserializer=hotspare_dot_v1_dot_spares__pb2.StockChangeRequest.FromString,
                     response_serializer=hotspare_dot_v1_dot_spares__pb2.StockItem.SerializeToString,
             ),
@@ -227,6 +244,33 @@ class SparesService:
             request,
             target,
             '/hotspare.v1.SparesService/RemoveStock',
+            hotspare_dot_v1_dot_spares__pb2.StockChangeRequest.SerializeToString,
+            hotspare_dot_v1_dot_spares__pb2.StockItem.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ReceiveStock(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hotspare.v1.SparesService/ReceiveStock',
             hotspare_dot_v1_dot_spares__pb2.StockChangeRequest.SerializeToString,
             hotspare_dot_v1_dot_spares__pb2.StockItem.FromString,
             options,

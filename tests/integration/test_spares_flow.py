@@ -153,6 +153,16 @@ def test_spares_bad_input_is_refused_with_file_line_and_numbers(running_controll
     assert (after["part_number"], after["on_hand"]) == ("PSU-1", 1)
     assert cli_json(*_ctl(addr, "spares", "stock", "add", "PSU-1", "--site", "lon", "--quantity",
                           "1", "--why", "returned unused"))["on_hand"] == 2
+    assert cli_json(*_ctl(addr, "spares", "stock", "add", "PSU-1", "--site", "lon", "--on-order",
+                          "2", "--expected", "2027-02-01", "--why", "PO-77"))["on_order"] == 2
+    got = cli_json(*_ctl(addr, "spares", "stock", "receive", "PSU-1", "--site", "lon",
+                         "--quantity", "2", "--why", "delivery DN-5"))
+    assert (got["on_hand"], got["on_order"], got["expected_unix_ms"]) == (4, 0, 0)
+    proc = cli(*_ctl(addr, "spares", "stock", "receive", "PSU-1", "--site", "lon", "--quantity",
+                     "1", "--why", "phantom"))
+    assert proc.returncode == 1 and "only 0 on order" in proc.stderr
+    assert cli_json(*_ctl(addr, "spares", "stock", "remove", "PSU-1", "--site", "lon",
+                          "--quantity", "2", "--why", "back to 2"))["on_hand"] == 2
     assert cli_json(*_ctl(addr, "spares", "stock", "add", "PSU-1", "--site", "par",
                           "--quantity", "1", "--new-site", "--why", "new room"))["site"] == "par"
     by_site = cli_json(*_ctl(addr, "spares", "report", "--site", "par"))

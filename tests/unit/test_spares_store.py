@@ -178,3 +178,16 @@ def test_spares_catalogue_groups_installed_parts_by_site_with_their_spare(fresh_
     assert (entry.part_key, entry.part_class, entry.spare_part_number) == (
         "ST4000DM000", "disk", "SPARE-4T")
     assert entry.installed_by_site == {"lon": 2} and entry.sources == ("smartctl",)
+
+
+def test_spares_receive_moves_on_order_to_on_hand_in_one_recorded_change(fresh_store: Store
+                                                                          ) -> None:
+    sp = fresh_store.spares
+    sp.change_stock(ImportRow(0, "PSU-1", "lon", 1, on_order=3, expected_unix_ms=5), "ann", "PO-9")
+    item = sp.receive(ImportRow(0, "PSU-1", "lon", 2), "bob", "delivery note DN-1")
+    assert (item.on_hand, item.on_order, item.expected_unix_ms) == (3, 1, 5)
+    change = sp.changes()[0]
+    assert (change.delta_on_hand, change.delta_on_order, change.who) == (2, -2, "bob")
+    with pytest.raises(SparesError, match="cannot receive 4 of PSU-1 at lon: only 1 on order"):
+        sp.receive(ImportRow(0, "PSU-1", "lon", 4), "bob", "too many")
+    assert sp.receive(ImportRow(0, "PSU-1", "lon", 1), "bob", "rest").expected_unix_ms == 0
