@@ -13,6 +13,7 @@ from hotspare import convert, model
 from hotspare.v1 import agent_pb2, agent_pb2_grpc
 from tests.helpers import ControllerProc, cli, pilot_wait
 from tui.app import HotSpareApp
+from tui.screens.asset import AssetScreen
 from tui.screens.fleet import FleetScreen
 from tui.screens.spares import SparesScreen
 
@@ -72,5 +73,10 @@ async def test_tui_spares_screen_lists_urgent_first_and_exports(tmp_path: Path) 
             await pilot.press("enter")
             await pilot_wait(out.exists, pilot)
             assert "DPS-550" in out.read_text(encoding="utf-8")
+            await pilot_wait(lambda: isinstance(app.screen, SparesScreen), pilot)
+            table.move_cursor(row=0)
+            await pilot.press("enter")  # drill down to the failing PSU's server
+            await pilot_wait(lambda: isinstance(app.screen, AssetScreen), pilot)
+            assert app.screen.asset_id == "tui-srv"
     finally:
         ctl.stop()

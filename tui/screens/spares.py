@@ -56,6 +56,7 @@ class SparesScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back"),
         Binding("e", "export", "Export report"),
+        Binding("enter", "open_asset", "Open asset"),
         Binding("r", "reload", "Refresh"),
     ]
     DEFAULT_CSS = """
@@ -132,6 +133,23 @@ class SparesScreen(Screen[None]):
         line = self.selected()
         self.query_one("#spares-detail", Static).update(
             detail_text(line, self.reservations) if line else "no parts reported yet")
+
+    @on(DataTable.RowSelected, "#spares")
+    def on_row_selected(self) -> None:
+        self.action_open_asset()
+
+    def action_open_asset(self) -> None:
+        """Drill down: the asset behind the line's most urgent part (failing, at-risk, any)."""
+        line = self.selected()
+        if line is None:
+            return
+        parts = line.failing or line.at_risk or line.installed_parts
+        if not parts:
+            self.notify(f"no installed part behind {line.part_number} at {line.site or '-'}")
+            return
+        from tui.screens.asset import AssetScreen
+
+        self.app.push_screen(AssetScreen(parts[0].asset_id))
 
     def action_export(self) -> None:
         async def done(values: list[str] | None) -> None:
