@@ -217,7 +217,8 @@ def main() -> None:
         unit = "" if uniform else "/1000"
         for goal_name, goal in goals:
             c, res = tune(items, days, uniform, goal)
-            rows.append((f"fixed {label} {c:.3g}{unit} ({goal_name})", res))
+            shown = "~0 (floor 1)" if not uniform and c < 0.01 else f"{c:.3g}{unit}"
+            rows.append((f"fixed {label} {shown} ({goal_name})", res))
             needed[(label, goal_name)] = res
     for name, res in rows:
         worst, worst_level = res.worst_item
