@@ -7,6 +7,7 @@ from pathlib import Path
 
 from controller.alerts.rules import Rule
 from controller.failover.config import StandbyGroup, parse_groups
+from controller.spares.config import SparesConfig, parse_spares
 from hotspare import model
 from hotspare.maintenance import Matcher, Window, validate_window
 from hotspare.tomlconf import ConfigError, Section, load, parse_address
@@ -44,6 +45,7 @@ class ControllerConfig:
     alerts: AlertsConfig = field(default_factory=AlertsConfig)
     standby_groups: tuple[StandbyGroup, ...] = ()
     readiness_tick_seconds: float = 1.0
+    spares: SparesConfig = field(default_factory=SparesConfig)
 
     @property
     def database_path(self) -> Path:
@@ -79,6 +81,7 @@ def load_config(
             tls_client_ca_file=sec.str("tls_client_ca_file", ""),
             alerts=_alerts(root.table_("alerts")),
             standby_groups=parse_groups(root.table_("standby")),
+            spares=parse_spares(root.table_("spares")),
         )
         sec.finish()
         root.finish()

@@ -18,14 +18,16 @@ from controller.api.alerts import AlertService
 from controller.api.control import ControlService
 from controller.api.failover import FailoverService
 from controller.api.queries import QueryService
+from controller.api.spares import SparesService
 from controller.commands import CommandRouter, Commands
 from controller.config import ControllerConfig
 from controller.failover.drills import Drills
-from controller.failover.runtime import ReadinessRuntime
+from controller.failover.runtime import ReadinessRuntime, spares_readiness
 from controller.failover.switchover import Switchovers
 from controller.hub import FleetHub
 from controller.ingest import IngestWriter, Limits
 from controller.queries import Queries
+from controller.spares.runtime import SparesRuntime
 from controller.store import Database, IngestResult
 from hotspare import convert
 from hotspare.v1 import (
@@ -35,6 +37,7 @@ from hotspare.v1 import (
     control_pb2_grpc,
     failover_pb2_grpc,
     query_pb2_grpc,
+    spares_pb2_grpc,
 )
 
 log = logging.getLogger("hotspare.controller")
@@ -52,9 +55,12 @@ class Controller:
         self.queries = Queries(self.db, self.hub)
         self.alerting = Alerting(config.alerts, self.db, self.hub.publish)
         self.db.write_at_start(self.alerting.load)
+        self.spares = SparesRuntime(self.db, config.spares)
+        self.db.write_at_start(self.spares.load)
         self.writer = IngestWriter(self.db, self._committed, evaluate=self.alerting.evaluate)
         self.readiness = ReadinessRuntime(config.standby_groups, self.db, self.alerting.feed,
-                                          config.readiness_tick_seconds)
+                                          config.readiness_tick_seconds,
+                                          spares=spares_readiness(self.spares.check))
         self.switchovers = Switchovers({g.name: g for g in config.standby_groups}, self.db,
                                        self.commands, self.readiness, self.alerting.feed)
         self.drills = Drills(self.switchovers, self.db)
@@ -66,6 +72,7 @@ class Controller:
     def _committed(self, result: IngestResult) -> None:
         self.hub.publish(result.changed_assets)
         self.readiness.on_committed(result)
+        self.spares.on_committed(result)
 
     async def _register(self, hello: agent_pb2.Hello) -> int:
         assets = [convert.asset_from_pb(a) for a in hello.assets if a.asset_id]
@@ -96,15 +103,18 @@ class Controller:
             ControlService(self.db, self.commands), self.server)
         failover_pb2_grpc.add_FailoverServiceServicer_to_server(
             FailoverService(self.readiness, self.switchovers, self.drills), self.server)
+        spares_pb2_grpc.add_SparesServiceServicer_to_server(
+            SparesService(self.db, self.spares), self.server)
         self.port = self._bind(self.server)
         self.writer.start()
         self.alerting.start()
+        self.spares.start()
         self.readiness.start()
         await self.switchovers.resume_open()
         await self.server.start()
         for name in ("", "hotspare.v1.AgentService", "hotspare.v1.QueryService",
                      "hotspare.v1.AlertService", "hotspare.v1.ControlService",
-                     "hotspare.v1.FailoverService"):
+                     "hotspare.v1.FailoverService", "hotspare.v1.SparesService"):
             await self.health.set(name, health_pb2.HealthCheckResponse.SERVING)
         self._tasks.append(asyncio.create_task(self.queries.watch_liveness()))
         self._tasks.append(asyncio.create_task(self._retention()))
@@ -146,6 +156,7 @@ class Controller:
         await self.switchovers.stop()
         await self.readiness.stop()
         await self.alerting.stop()
+        await self.spares.stop()
         await self.writer.stop()
         self.db.close()
         log.info("controller stopped")

@@ -14,6 +14,7 @@ from hotspare import convert, model
 from hotspare.errors import HotSpareError
 from hotspare.failover_client import FailoverCalls
 from hotspare.maintenance import Matcher, Silence, Window
+from hotspare.spares_client import SparesClient
 from hotspare.v1 import (
     alerts_pb2,
     alerts_pb2_grpc,
@@ -61,6 +62,7 @@ class ControllerClient:
         self._alerts = alerts_pb2_grpc.AlertServiceStub(self._channel)
         self._control = control_pb2_grpc.ControlServiceStub(self._channel)
         self.failover = FailoverCalls(self, self._channel)
+        self.spares = SparesClient(self._channel, self._call)
 
     async def __aenter__(self) -> ControllerClient:
         return self

@@ -36,6 +36,11 @@ class HotSpareApp(App[None]):
     def on_mount(self) -> None:
         self.push_screen(FleetScreen())
 
+    def action_spares(self) -> None:
+        from tui.screens.spares import SparesScreen
+
+        self.push_screen(SparesScreen())
+
     async def on_unmount(self) -> None:
         if self._client is not None:
             await self._client.close()

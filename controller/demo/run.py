@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import importlib
 import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +23,8 @@ from hotspare.standby import GroupReadiness
 
 # (module, folder under <data-dir>/lab): SNMP devices, and BMCs in lab/bmc/<asset>/ (power file)
 LAB_MODULES = [("controller.demo.snmp_lab", "snmp"), ("controller.demo.ipmi_lab", "bmc")]
+# Needs nothing installed, so it runs even with --no-labs: the spares demo's failing disk.
+BUILTIN_LABS = ["controller.demo.disk_lab"]
 
 
 class Lab(Protocol):
@@ -120,6 +124,15 @@ def start(data_dir: Path, port: int, with_labs: bool = True) -> Demo:
     ctl_config.write_text(controller_toml)
     demo.procs.append(_spawn(["controller", "run", "--config", str(ctl_config), "--listen",
                               address, "--data-dir", str(data_dir)], data_dir / "controller.log"))
+    for name in BUILTIN_LABS:
+        try:
+            module: Any = importlib.import_module(name)
+            lab = module.start_lab(data_dir / "lab" / "disks")
+        except Exception as exc:  # one lab failing leaves the rest of the demo running
+            demo.notes.append(f"{name}: not started ({exc})")
+            continue
+        demo.labs.append(lab)
+        fragments.append(lab.agent_toml)
     host = socket.gethostname()
     config = data_dir / "demo-agent.toml"
     config.write_text(
@@ -129,7 +142,52 @@ def start(data_dir: Path, port: int, with_labs: bool = True) -> Demo:
     )
     demo.procs.append(_spawn(["agent", "run", "--config", str(config), "--controller", address],
                              data_dir / "agent.log"))
+    threading.Thread(target=seed_stock, args=(demo,), name="demo-stock", daemon=True).start()
     return demo
+
+
+def seed_stock(demo: Demo, timeout_seconds: float = 60.0) -> bool:
+    """Import the demo's stock file once the agent has made the `demo` site known."""
+    from controller.demo.disk_lab import STOCK_CSV
+    from hotspare import spares_csv
+    from hotspare.client import ClientError, ControllerClient
+
+    rows = spares_csv.parse(STOCK_CSV.read_text(encoding="utf-8"), STOCK_CSV.name)
+
+    async def load() -> int:
+        async with ControllerClient(demo.address, timeout_seconds=2) as client:
+            if await client.spares.stock("demo"):
+                return 0  # a restarted demo keeps its stock and its ledger
+            return await client.spares.import_rows(rows, STOCK_CSV.name, "demo",
+                                                   "demo stock file")
+
+    deadline = time.monotonic() + timeout_seconds
+    last = ""
+    for _ in range(int(timeout_seconds) + 1):  # bounded; the deadline ends it first
+        try:
+            count = asyncio.run(load())
+            demo.notes.append(f"spares: stock file imported ({count} rows)")
+            return True
+        except ClientError as exc:  # controller not up yet, or the site not known yet
+            last = str(exc)
+        if time.monotonic() > deadline:
+            break
+        time.sleep(1.0)
+    demo.notes.append(f"spares: stock file not imported: {last}")
+    return False
+
+
+async def _spares_line(address: str) -> str:
+    from hotspare.client import ControllerClient
+
+    async with ControllerClient(address, timeout_seconds=2) as client:
+        report = await client.spares.report()
+        held = await client.spares.reservations(open_only=True)
+    below = [ln for ln in report.lines if ln.below_reorder_point]
+    return (f"spares: {len(below)} part(s) below reorder point"
+            f" ({', '.join(f'{ln.part_number}@{ln.site} order {ln.order_quantity}' for ln in below)})"
+            f"; {len(held)} reservation(s)"
+            f" ({', '.join(f'{r.part_number} for {r.asset_id} {r.component_id}' for r in held)})")
 
 
 async def _summaries(address: str) -> tuple[list[model.AssetSummary], list[GroupReadiness]]:
@@ -162,5 +220,7 @@ def print_summary(demo: Demo, duration_seconds: float, out: Any = sys.stdout) ->
             why = "; ".join(r.code for r in g.reasons) or "no reasons"
             print(f"  group {g.name:<22} {g.verdict.value:<10} active: "
                   f"{', '.join(g.active) or 'none'}  ({why})", file=out)
+        with contextlib.suppress(ClientError):
+            print(f"  {asyncio.run(_spares_line(demo.address))}"[:240], file=out)
         out.flush()
     return count

@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from controller import fleet
@@ -14,7 +14,7 @@ from controller.failover.config import StandbyGroup
 from controller.failover.readiness import Evidence, SparesCheck, evaluate, next_change_ms
 from controller.store import AgentRow, Database, IngestResult, Store
 from hotspare import model
-from hotspare.standby import GroupReadiness, Verdict
+from hotspare.standby import GroupReadiness, Reason, Verdict
 
 log = logging.getLogger("hotspare.controller.failover")
 K, S = model.ReadingKind, model.Status
@@ -236,3 +236,17 @@ def _signature(r: GroupReadiness) -> tuple[object, ...]:
             r.last_drill_unix_ms,
             tuple((m.asset_id, m.role, m.health, m.agent_up, m.bmc_state, m.bmc_power,
                    m.lag_seconds, tuple(sorted(m.config_digests.items()))) for m in r.members))
+
+
+def spares_readiness(check: Callable[[str], Sequence[Any] | None]) -> SparesCheck:
+    """The spares hook as readiness reasons: a standby's critical part with no spare at its site
+    degrades the group (a switchover still works; a second failure could not be repaired)."""
+
+    def reasons(asset_id: str) -> list[Reason] | None:
+        gaps = check(asset_id)
+        if gaps is None:
+            return None
+        return [Reason(g.code, Verdict.DEGRADED, g.message, g.member, g.value, g.limit)
+                for g in gaps]
+
+    return reasons

@@ -19,6 +19,8 @@ from controller.store.records import (
     IngestItem,
     IngestResult,
 )
+from controller.store.spares import SparesSql
+from controller.store.spares_repo import SparesRepo
 from controller.store.sql import connect
 from hotspare import model
 from hotspare.maintenance import Silence, Window
@@ -39,6 +41,7 @@ class Store:
         self.commands = CommandSql(self.conn)
         self.failover = FailoverSql(self.conn)
         self.switchovers = SwitchoverSql(self.conn)
+        self.spares = SparesSql(self.conn)
 
     def migrate(self) -> int:
         return schema.migrate(self.conn, self.path)
@@ -80,6 +83,7 @@ class Database:
         self.fleet = FleetRepo(self)
         self.alerts = AlertRepo(self)
         self.commands = CommandRepo(self)
+        self.spares = SparesRepo(self)
 
     async def write(self, fn: Callable[[Store], T]) -> T:
         """A unit of work on the writer connection: nothing else writes while it runs."""

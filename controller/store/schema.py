@@ -335,6 +335,67 @@ MIGRATIONS.append((
     """,
 ))
 
+
+
+# Spares (issue 13).
+MIGRATIONS.append((
+    8,
+    """
+    CREATE TABLE spare_stock (
+        part_number TEXT NOT NULL,
+        site TEXT NOT NULL,
+        on_hand INTEGER NOT NULL DEFAULT 0 CHECK (on_hand >= 0),
+        on_order INTEGER NOT NULL DEFAULT 0 CHECK (on_order >= 0),
+        expected_ms INTEGER NOT NULL DEFAULT 0,
+        lead_time_days REAL NOT NULL DEFAULT 0,
+        part_class TEXT NOT NULL DEFAULT '',
+        description TEXT NOT NULL DEFAULT '',
+        replaces TEXT NOT NULL DEFAULT '[]',
+        prior_afr REAL NOT NULL DEFAULT 0,
+        service_level REAL NOT NULL DEFAULT 0,
+        reserve_at_risk INTEGER NOT NULL DEFAULT 0,
+        updated_ms INTEGER NOT NULL,
+        PRIMARY KEY (part_number, site)
+    );
+    CREATE TABLE spare_units (
+        serial TEXT PRIMARY KEY,
+        part_number TEXT NOT NULL,
+        site TEXT NOT NULL,
+        added_ms INTEGER NOT NULL
+    );
+    CREATE TABLE spare_changes (
+        change_id INTEGER PRIMARY KEY AUTOINCREMENT,
+        time_ms INTEGER NOT NULL,
+        who TEXT NOT NULL,
+        why TEXT NOT NULL,
+        part_number TEXT NOT NULL,
+        site TEXT NOT NULL,
+        delta_on_hand INTEGER NOT NULL,
+        delta_on_order INTEGER NOT NULL,
+        on_hand_after INTEGER NOT NULL,
+        serial TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX spare_changes_part ON spare_changes (part_number, site, time_ms);
+    CREATE TABLE spare_reservations (
+        reservation_id INTEGER PRIMARY KEY AUTOINCREMENT,
+        part_number TEXT NOT NULL,
+        site TEXT NOT NULL,
+        asset_id TEXT NOT NULL,
+        component_id TEXT NOT NULL,
+        serial TEXT NOT NULL,
+        model TEXT NOT NULL DEFAULT '',
+        state TEXT NOT NULL,
+        created_ms INTEGER NOT NULL,
+        closed_ms INTEGER NOT NULL DEFAULT 0,
+        reason TEXT NOT NULL DEFAULT '',
+        replaced_by_serial TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX spare_reservations_slot ON spare_reservations (asset_id, component_id, state);
+    CREATE INDEX spare_reservations_part ON spare_reservations (part_number, site, state)
+    """,
+))
+
+
 def _now_ms() -> int:
     return int(time.time() * 1000)
 

@@ -24,6 +24,7 @@ SUBCOMMAND_MODULES = [
     "hotspare.cli.snmp_cmd",
     "hotspare.cli.standby_cmd",
     "hotspare.cli.switchover_cmd",
+    "hotspare.cli.spares_cmd",
 ]
 
 

@@ -33,6 +33,7 @@ class FleetScreen(Screen[None]):
         Binding("p", "worst_first", "Problems first"),
         Binding("A", "alerts", "Alerts"),
         Binding("F", "failover", "Failover"),
+        Binding("S", "app.spares", "Spares"),
         Binding("enter", "open", "Open", show=False),
     ]
 

@@ -1,0 +1,1 @@
+"""Spare parts: pure forecast maths, stock reservation rules, the readiness hook and the runtime."""
