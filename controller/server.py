@@ -22,6 +22,7 @@ from controller.api.spares import SparesService
 from controller.commands import CommandRouter, Commands
 from controller.config import ControllerConfig
 from controller.failover.drills import Drills
+from controller.failover.policy import AutoFailover
 from controller.failover.runtime import ReadinessRuntime, spares_readiness
 from controller.failover.switchover import Switchovers
 from controller.hub import FleetHub
@@ -64,6 +65,9 @@ class Controller:
         self.switchovers = Switchovers({g.name: g for g in config.standby_groups}, self.db,
                                        self.commands, self.readiness, self.alerting.feed)
         self.drills = Drills(self.switchovers, self.db)
+        self.policy = AutoFailover(self.switchovers.groups, self.switchovers, self.db,
+                                   f"controller:{config.listen}", self.alerting.feed)
+        self.readiness.observers.append(self.policy.observe)
         self.server: grpc.aio.Server | None = None
         self.port = 0
         self._tasks: list[asyncio.Task[None]] = []

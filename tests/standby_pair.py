@@ -78,8 +78,8 @@ def _agent_toml(asset: str, lab: standby_lab.Lab, disks: Path | None) -> str:
 
 
 @contextmanager
-def running_pair(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, extra_controller_toml: str = ""
-                 ) -> Iterator[Pair]:
+def running_pair(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, extra_controller_toml: str = "",
+                 group_toml: str = "") -> Iterator[Pair]:
     for tool in ("ipmi_sim", "sdrcomp", "ipmitool"):
         if shutil.which(tool) is None:
             pytest.skip(f"{tool} not installed")
@@ -97,7 +97,8 @@ def running_pair(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, extra_controll
     group = lab.controller_toml.replace('"srv-a" = "srv-a", "srv-b" = "srv-b"',
                                         '"srv-a" = "bmc-srv-a", "srv-b" = "bmc-srv-b"')
     config = tmp_path / "controller.toml"
-    config.write_text(extra_controller_toml + "[standby]\n" + group + "drill_max_age_days = 0\n")
+    config.write_text(extra_controller_toml + "[standby]\n" + group + "drill_max_age_days = 0\n"
+                      + group_toml)
     controller = ControllerProc(tmp_path / "data", extra=["--config", str(config)])
     agents: list[AgentProc] = []
     try:

@@ -146,7 +146,7 @@ def _fmt_age(age_ms: int) -> str:
 
 
 def _member_state(group: StandbyGroup, member: str, evidence: Mapping[str, Evidence],
-                  now_ms: int) -> MemberState:
+                  now_ms: int, intended: str) -> MemberState:
     ev = evidence.get(member) or Evidence(member)
     role, _ = _role(ev, now_ms)
     health, health_reason = _health(ev, now_ms)
@@ -168,7 +168,7 @@ def _member_state(group: StandbyGroup, member: str, evidence: Mapping[str, Evide
     if bmc_id and bmc_id not in evidence:
         bmc_state = "unknown"
     return MemberState(
-        asset_id=member, role=role, intended_active=member == group.initial_active,
+        asset_id=member, role=role, intended_active=member == intended,
         known=ev.known, agent_up=ev.agent_up, health=health, health_reason=health_reason,
         app_healthy=None if app is None or not app.fresh or app.reading.status is S.UNKNOWN
         else app.reading.status is S.OK,
@@ -299,9 +299,12 @@ def next_change_ms(group: StandbyGroup, evidence: Mapping[str, Evidence], now_ms
 
 def evaluate(group: StandbyGroup, evidence: Mapping[str, Evidence], now_ms: int, *,
              epoch: int = 0, last_drill_unix_ms: int = 0,
-             spares: SparesCheck | None = None) -> GroupReadiness:
-    """The group's readiness now, with every reason and the members side by side."""
-    states = [_member_state(group, m, evidence, now_ms) for m in group.members]
+             spares: SparesCheck | None = None, last_active: str = "") -> GroupReadiness:
+    """The group's readiness now, with every reason and the members side by side.
+
+    `last_active`: the member the last switchover made active (else the configured one)."""
+    intended = last_active if last_active in group.members else group.initial_active
+    states = [_member_state(group, m, evidence, now_ms, intended) for m in group.members]
     reasons: list[Reason] = []
     notes: list[Reason] = []
     for m in states:

@@ -75,6 +75,9 @@ class ReadinessRuntime:
         self._watchers: list[asyncio.Queue[list[GroupReadiness]]] = []
         self._task: asyncio.Task[None] | None = None
         self.evaluations_total = 0
+        # called after every evaluation (the automatic failover policy)
+        self.observers: list[Callable[[GroupReadiness, Callable[[str, str],
+                                                                  model.Reading | None]], None]] = []
 
     # ---- inputs -----------------------------------------------------------------------
     def on_committed(self, result: IngestResult) -> None:
@@ -157,13 +160,16 @@ class ReadinessRuntime:
         readings = []
         for g in groups:
             evidence = self._evidence((*g.members, *g.fencing.values()), agents, now)
-            r = evaluate(g, evidence, now, epoch=epochs.get(g.name, (0, ""))[0],
-                         last_drill_unix_ms=drills.get(g.name, 0), spares=self.spares)
+            epoch, last_active = epochs.get(g.name, (0, ""))
+            r = evaluate(g, evidence, now, epoch=epoch, last_drill_unix_ms=drills.get(g.name, 0),
+                         spares=self.spares, last_active=last_active)
             self._due[g.name] = min(next_change_ms(g, evidence, now),
                                     _agent_deadline(g, self._owners, agents, now))
             self.evaluations_total += 1
             before = self.current.get(g.name)
             self.current[g.name] = r
+            for observe in self.observers:
+                observe(r, self.latest)
             readings.append(readiness_reading(r, self._tick))
             if before is None or _signature(before) != _signature(r):
                 changed.append(r)

@@ -388,6 +388,21 @@ class Switchovers:
         if asyncio.iscoroutine(result):
             await result
 
+    async def demote_stale(self, group: str, asset: str, epoch: int) -> model.CommandResult:
+        """Demote a member that claims to be active against the group's current epoch."""
+        found = await self._db.fleet.asset(asset)
+        if found is None:
+            raise CommandError(f"no asset {asset!r} in the fleet")
+        timeout = self.timeouts.command_seconds
+        command = model.Command(
+            command_id=f"rejoin-{group}-{epoch}-{asset}", asset_id=asset,
+            deadline_unix_ms=self._clock.wall_ms() + int(timeout * 1000), action="demote",
+            group_id=group, group_epoch=epoch, requested_by="policy", timeout_seconds=timeout)
+        result = await self._commands.run(command, "rejoin", found[1], timeout)
+        log.info("group %s: demoted stale active %s with epoch %d: %s", group, asset, epoch,
+                 result.outcome.value)
+        return result
+
     async def history(self, group: str = "", limit: int = 50) -> list[Switchover]:
         return await self._db.read(lambda s: s.switchovers.list(group, limit=limit))
 
