@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Sequence
 
-from controller.freshness import STALE_INTERVALS, freshness
+from controller.freshness import MIN_INTERVAL_SECONDS, STALE_INTERVALS, freshness
 from controller.store import AgentRow
 from hotspare import model
 
@@ -17,7 +17,7 @@ def agent_up(agent: AgentRow | None, now_ms: int) -> bool:
     """Whether an agent was heard from within LIVENESS_INTERVALS of its interval."""
     if agent is None:
         return False
-    limit_ms = LIVENESS_INTERVALS * max(agent.interval_seconds, 1.0) * 1000
+    limit_ms = LIVENESS_INTERVALS * max(agent.interval_seconds, MIN_INTERVAL_SECONDS) * 1000
     return now_ms - agent.last_seen_ms <= limit_ms
 
 

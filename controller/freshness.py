@@ -9,6 +9,7 @@ from hotspare import model
 STALE_INTERVALS = 3
 DEFAULT_AGENT_INTERVAL_SECONDS = 10.0
 INTERVAL_LABEL = "interval_seconds"  # slow collectors (SMART, SNMP, standby probes) carry their own
+MIN_INTERVAL_SECONDS = 0.1  # sub-second probes (hot-standby heartbeats) are judged by their own pace
 
 
 def own_interval_seconds(r: model.Reading) -> float:
@@ -25,7 +26,7 @@ def own_interval_seconds(r: model.Reading) -> float:
 
 def stale_after_ms(own_seconds: float, agent_interval_seconds: float | None) -> int:
     """How old a series may get before it is stale: 3 x the longer of its own and its agent's interval."""
-    base = max(agent_interval_seconds or DEFAULT_AGENT_INTERVAL_SECONDS, 1.0)
+    base = max(agent_interval_seconds or DEFAULT_AGENT_INTERVAL_SECONDS, MIN_INTERVAL_SECONDS)
     return int(STALE_INTERVALS * max(base, own_seconds) * 1000)
 
 

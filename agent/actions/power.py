@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+import functools
+from collections.abc import Awaitable, Callable
 from typing import Protocol
 
 from agent.actions.base import ActionContext
-from agent.collectors.ipmi.bmc import BmcError
+from agent.collectors.ipmi.bmc import BmcError, BmcUnreachable
 from hotspare import model
 
 POWER_POLL_SECONDS = 0.25
@@ -67,7 +68,8 @@ class PowerAction:
             state = ""
             timings: dict[str, str] = {}
             for want in steps:
-                await bmc.set_power(want, ctx.remaining())
+                await with_retries(functools.partial(_set, bmc, want, ctx.remaining),
+                                   ctx.remaining)
                 state = await confirm(bmc, want, ctx.remaining)
                 timings[f"{want}_confirmed_after_seconds"] = f"{ctx.elapsed():.3f}"
                 if state != want:
@@ -83,6 +85,24 @@ class PowerAction:
             return ctx.result(model.CommandOutcome.ERROR, f"BMC {bmc.address}: {exc.kind}: {exc}")
 
 
+async def _set(bmc: Bmc, want: str, remaining: Callable[[], float]) -> None:
+    # a third of what is left, so that a stuck session still leaves time for a fresh one
+    await bmc.set_power(want, max(1.0, remaining() / 3))
+
+
+async def with_retries(call: Callable[[], Awaitable[None]], remaining: Callable[[], float],
+                       attempts: int = 3) -> None:
+    """A BMC that did not answer gets a fresh session (the worker restarts) while time remains:
+    one lost UDP answer or a stuck session must not fail a fence."""
+    for attempt in range(attempts):
+        try:
+            await call()
+            return
+        except BmcUnreachable:
+            if attempt == attempts - 1 or remaining() <= 0.5:
+                raise
+
+
 async def confirm(bmc: Bmc, want: str, remaining: Callable[[], float]) -> str:
     """Read the chassis power state back until it matches or the deadline passes."""
     state = ""
@@ -90,7 +110,12 @@ async def confirm(bmc: Bmc, want: str, remaining: Callable[[], float]) -> str:
         left = remaining()
         if left <= 0:
             return state
-        state = await bmc.power_state(left)
+        try:
+            state = await bmc.power_state(max(1.0, left / 3) if left > 1.0 else left)
+        except BmcUnreachable:  # one lost answer: read again with a fresh session
+            if remaining() <= 0.5:
+                raise
+            continue
         if state == want or remaining() <= 0:
             return state
         await asyncio.sleep(min(POWER_POLL_SECONDS, max(0.0, remaining())))

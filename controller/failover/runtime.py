@@ -204,8 +204,11 @@ class ReadinessRuntime:
         loop = asyncio.get_running_loop()
         next_full = loop.time()
         while True:
+            soonest = min(self._due.values(), default=None)
+            wait = self._tick if soonest is None else min(
+                self._tick, max(0.0, (soonest - _now_ms()) / 1000))
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self._tick)
+                await asyncio.wait_for(self._wake.wait(), wait)
             self._wake.clear()
             if loop.time() >= next_full:
                 names: set[str] | None = None
@@ -229,7 +232,7 @@ def _agent_deadline(g: StandbyGroup, owners: dict[str, str], agents: dict[str, A
     for asset in (*g.members, *g.fencing.values()):
         agent = agents.get(owners.get(asset, ""))
         if agent is not None:
-            limit = fleet.LIVENESS_INTERVALS * max(agent.interval_seconds, 1.0) * 1000
+            limit = fleet.LIVENESS_INTERVALS * max(agent.interval_seconds, 0.1) * 1000
             deadline = int(agent.last_seen_ms + limit) + 1
             if now_ms < deadline < soonest:
                 soonest = deadline
