@@ -152,13 +152,15 @@ class Controller:
     async def stop(self, grace_seconds: float = 5.0) -> None:
         """Graceful: stop accepting, let streams finish, flush the writer, close the database."""
         await self.health.enter_graceful_shutdown()
+        # No failover decisions while agents disconnect: a stopping controller would otherwise
+        # see every member go silent. A running switchover resumes from its journal (S6).
+        await self.readiness.stop()
+        await self.switchovers.stop()
         if self.server is not None:
             await self.server.stop(grace_seconds)
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
-        await self.switchovers.stop()
-        await self.readiness.stop()
         await self.alerting.stop()
         await self.spares.stop()
         await self.writer.stop()
