@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import bisect
 import dataclasses
 import time
 from collections.abc import Iterable
@@ -41,6 +42,17 @@ class Queries:
 
     async def summaries(self, asset_ids: Iterable[str] | None = None) -> list[model.AssetSummary]:
         return await self._worker.run(self._summaries_sync, asset_ids)
+
+    def _page_sync(self, after: str, limit: int) -> tuple[list[model.AssetSummary], str, int]:
+        ids = sorted(a.asset_id for a, _ in self._store.assets())
+        start = bisect.bisect_right(ids, after) if after else 0
+        page = ids[start:start + limit]
+        more = start + limit < len(ids)
+        return self._summaries_sync(page), page[-1] if more and page else "", len(ids)
+
+    async def page(self, after: str, limit: int) -> tuple[list[model.AssetSummary], str, int]:
+        """Summaries of up to `limit` assets after `after` in id order, the next token, the total."""
+        return await self._worker.run(self._page_sync, after, limit)
 
     def _detail_sync(self, asset_id: str) -> model.AssetDetail | None:
         found = self._store.asset(asset_id)

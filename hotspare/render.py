@@ -16,6 +16,22 @@ STATUS_STYLE = {
 }
 
 
+def safe_text(value: str, limit: int = 0) -> str:
+    """One printable line: control and format characters escaped, cut to limit with an ellipsis."""
+    if value.isprintable():
+        out = value
+    else:
+        out = "".join(
+            ch if ch.isprintable() else
+            ("\\n" if ch == "\n" else "\\t" if ch == "\t" else
+             f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}")
+            for ch in value
+        )
+    if limit and len(out) > limit:
+        out = out[: max(limit - 1, 0)] + "\u2026"
+    return out
+
+
 def status_text(status: model.Status) -> Text:
     return Text(status.label.upper(), style=STATUS_STYLE[status])
 

@@ -7,7 +7,6 @@ import getpass
 import time
 from typing import TYPE_CHECKING, ClassVar
 
-from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -18,6 +17,7 @@ from hotspare import model, render
 from hotspare.client import ClientError
 from hotspare.maintenance import Matcher
 from tui.dialogs.prompt import PromptDialog
+from tui.marks import level_text
 
 if TYPE_CHECKING:
     from tui.app import HotSpareApp
@@ -144,8 +144,3 @@ class AlertsScreen(Screen[None]):
 
     def action_reload(self) -> None:
         self.run_worker(self.load(), group="reload", exclusive=True)
-
-
-def level_text(level: int) -> Text:
-    style = {1: "bold white on red", 2: "bold red", 3: "bold yellow"}.get(level, "")
-    return Text(f"L{level}" if level else "-", style=style)

@@ -1,0 +1,119 @@
+"""A DataTable for thousands of assets: rows change in place, bulk removal and reordering are O(n).
+
+DataTable.remove_row rebuilds the row index on every call (O(n) each, O(n^2) for a search that
+hides most rows) and DataTable.sort re-sorts everything; this subclass applies a whole new order
+in one pass over its row map, the same way DataTable.sort does, and touches only changed cells.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import ClassVar
+
+from rich.text import Text
+from textual._two_way_dict import TwoWayDict
+from textual.binding import Binding, BindingType
+from textual.widgets import DataTable
+from textual.widgets.data_table import CellKey, RowDoesNotExist, RowKey
+
+Cells = tuple[str | Text, ...]
+
+
+class FleetTable(DataTable[str | Text]):
+    """Rows keyed by asset id; `show(order, cells_of, changed)` makes the table match `order`."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select_cursor", "Open", key_display="Enter"),
+    ]
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)  # type: ignore[arg-type]
+        self._cells: dict[str, Cells] = {}
+        self._shown: list[str] = []
+
+    @property
+    def cursor_key(self) -> str | None:
+        """The asset id under the cursor, if any."""
+        if not self.row_count or self.cursor_row < 0:
+            return None
+        key = self._row_locations.get_key(self.cursor_row)
+        return key.value if key is not None else None
+
+    def show(self, order: Sequence[str], cells_of: Callable[[str], Cells],
+             changed: set[str]) -> None:
+        """Make the rows exactly `order`; rebuild cells of `changed` ids and of new rows only."""
+        keep_cursor = self.cursor_key
+        wanted = set(order)
+        gone = [k for k in self._cells if k not in wanted]
+        if gone:
+            self._drop(gone)
+        column_keys = [c.key for c in self.ordered_columns]
+        for asset_id in order:
+            old = self._cells.get(asset_id)
+            if old is None:
+                cells = cells_of(asset_id)
+                self._cells[asset_id] = cells
+                self.add_row(*cells, key=asset_id)
+            elif asset_id in changed:
+                cells = cells_of(asset_id)
+                if cells != old:
+                    self._cells[asset_id] = cells
+                    for column_key, before, after in zip(column_keys, old, cells, strict=True):
+                        if before != after:
+                            self.update_cell(asset_id, column_key, after)
+        if list(order) != self._shown or gone:
+            self._reorder(order)
+        if keep_cursor is not None and keep_cursor in self._cells:
+            self.move_to(keep_cursor)
+
+    def rerender_column(self, column_key: str, cells_of: Callable[[str], str | Text],
+                        asset_ids: Sequence[str]) -> None:
+        """Re-render one column (e.g. ages) for some rows, writing only cells that changed."""
+        index = [c.key.value for c in self.ordered_columns].index(column_key)
+        for asset_id in asset_ids:
+            old = self._cells.get(asset_id)
+            if old is None:
+                continue
+            new = cells_of(asset_id)
+            if old[index] != new:
+                self._cells[asset_id] = (*old[:index], new, *old[index + 1:])
+                self.update_cell(asset_id, column_key, new)
+
+    def move_to(self, asset_id: str) -> None:
+        try:
+            row = self.get_row_index(asset_id)
+        except RowDoesNotExist:
+            return
+        if row != self.cursor_row:
+            self.move_cursor(row=row, animate=False)
+
+    def rows_in_view(self, margin: int = 0) -> list[str]:
+        """Asset ids of the rows on screen (plus `margin` rows either side)."""
+        top = max(0, int(self.scroll_y) - margin)
+        bottom = min(len(self._shown), int(self.scroll_y) + self.size.height + margin)
+        return self._shown[top:bottom]
+
+    def clear(self, columns: bool = False) -> FleetTable:
+        self._cells.clear()
+        self._shown = []
+        super().clear(columns)
+        return self
+
+    def _drop(self, asset_ids: list[str]) -> None:
+        """Remove many rows at once (the index is rebuilt once, by _reorder)."""
+        for asset_id in asset_ids:
+            key = RowKey(asset_id)
+            del self._cells[asset_id], self.rows[key], self._data[key]
+            self._new_rows.discard(key)
+        gone = set(asset_ids)
+        self._updated_cells = {c for c in self._updated_cells
+                               if not isinstance(c, CellKey) or c.row_key.value not in gone}
+
+    def _reorder(self, order: Sequence[str]) -> None:
+        self._shown = list(order)
+        self._row_locations = TwoWayDict({RowKey(k): i for i, k in enumerate(order)})
+        self._require_update_dimensions = True
+        self._update_count += 1
+        self.cursor_coordinate = self.cursor_coordinate  # clamp to the new row count
+        self.hover_coordinate = self.hover_coordinate
+        self.refresh(layout=True)
