@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import bisect
 import dataclasses
 import time
 from collections.abc import Iterable
@@ -44,11 +43,14 @@ class Queries:
         return await self._worker.run(self._summaries_sync, asset_ids)
 
     def _page_sync(self, after: str, limit: int) -> tuple[list[model.AssetSummary], str, int]:
-        ids = sorted(a.asset_id for a, _ in self._store.assets())
-        start = bisect.bisect_right(ids, after) if after else 0
-        page = ids[start:start + limit]
-        more = start + limit < len(ids)
-        return self._summaries_sync(page), page[-1] if more and page else "", len(ids)
+        assets, total = self._store.asset_page(after, limit + 1)
+        more = len(assets) > limit
+        assets = assets[:limit]
+        latest = self._store.latest_readings([a.asset_id for a, _ in assets])
+        levels = self._store.worst_alert_levels()
+        page = [dataclasses.replace(s, alert_level=levels.get(s.asset.asset_id, 0))
+                for s in fleet.summarize(assets, self._store.agents(), latest, _now_ms())]
+        return page, page[-1].asset.asset_id if more and page else "", total
 
     async def page(self, after: str, limit: int) -> tuple[list[model.AssetSummary], str, int]:
         """Summaries of up to `limit` assets after `after` in id order, the next token, the total."""

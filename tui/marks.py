@@ -10,8 +10,13 @@ INSECURE_MARK = "!"
 LEVEL_STYLE = {1: "bold white on red", 2: "bold red", 3: "bold yellow"}
 
 
+_LEVELS = {level: Text(f"L{level}" if level else "-", style=LEVEL_STYLE.get(level, ""))
+           for level in (0, 1, 2, 3)}
+
+
 def level_text(level: int) -> Text:
-    return Text(f"L{level}" if level else "-", style=LEVEL_STYLE.get(level, ""))
+    """L1..L3 in their colours, "-" for none (shared instances: treat as read-only)."""
+    return _LEVELS.get(level) or Text(f"L{level}")
 
 
 def legend() -> list[tuple[Text, str]]:

@@ -33,6 +33,7 @@ PAGE = 2_500
 MAX_PAGES = 1_000  # bounds the paging loop (2.5 million assets)
 SEARCH_DEBOUNCE_SECONDS = 0.05
 AGE_TICK_SECONDS = 2.0
+_STATUS = {status: render.status_text(status) for status in model.Status}
 
 
 class FleetScreen(Screen[None]):
@@ -171,13 +172,13 @@ class FleetScreen(Screen[None]):
         s = self.index.summaries[asset_id]
         mark = f" {INSECURE_MARK}" if "insecure_transport" in s.asset.flags else ""
         name = render.safe_text(asset_id, COLUMNS[0][2] - len(mark)) + mark
-        return (name, s.asset.kind.value, render.status_text(s.worst_status),
+        return (Text(name), Text(s.asset.kind.value), _STATUS[s.worst_status],
                 level_text(s.alert_level),
                 Text(render.safe_text(s.worst_reason, 200), overflow="ellipsis", no_wrap=True),
-                self._age(s), render.safe_text(render.headline_text(s), 60))
+                self._age(s), Text(render.safe_text(render.headline_text(s), 60)))
 
-    def _age(self, s: model.AssetSummary) -> str:
-        return render.age_text(s.last_seen_unix_ms, self.hs_app.now_ms())
+    def _age(self, s: model.AssetSummary) -> Text:
+        return Text(render.age_text(s.last_seen_unix_ms, self.hs_app.now_ms()))
 
     def _sync(self, changed: set[str], force: bool = False) -> None:
         if changed or force:

@@ -7,19 +7,19 @@ in one pass over its row map, the same way DataTable.sort does, and touches only
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import ClassVar
 
 from rich.text import Text
 from textual._two_way_dict import TwoWayDict
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable
-from textual.widgets.data_table import CellKey, RowDoesNotExist, RowKey
+from textual.widgets.data_table import CellKey, ColumnKey, Row, RowDoesNotExist, RowKey
 
-Cells = tuple[str | Text, ...]
+Cells = tuple[Text, ...]  # Text, never str: a str cell would be parsed as console markup
 
 
-class FleetTable(DataTable[str | Text]):
+class FleetTable(DataTable[Text]):
     """Rows keyed by asset id; `show(order, cells_of, changed)` makes the table match `order`."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -29,6 +29,7 @@ class FleetTable(DataTable[str | Text]):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)  # type: ignore[arg-type]
         self._cells: dict[str, Cells] = {}
+        self._row_keys: dict[str, RowKey] = {}
         self._shown: list[str] = []
 
     @property
@@ -43,17 +44,18 @@ class FleetTable(DataTable[str | Text]):
              changed: set[str]) -> None:
         """Make the rows exactly `order`; rebuild cells of `changed` ids and of new rows only."""
         keep_cursor = self.cursor_key
+        was_empty = not self.row_count
         wanted = set(order)
         gone = [k for k in self._cells if k not in wanted]
         if gone:
             self._drop(gone)
         column_keys = [c.key for c in self.ordered_columns]
+        added = False
         for asset_id in order:
             old = self._cells.get(asset_id)
             if old is None:
-                cells = cells_of(asset_id)
-                self._cells[asset_id] = cells
-                self.add_row(*cells, key=asset_id)
+                self._insert(asset_id, cells_of(asset_id), column_keys)
+                added = True
             elif asset_id in changed:
                 cells = cells_of(asset_id)
                 if cells != old:
@@ -61,12 +63,14 @@ class FleetTable(DataTable[str | Text]):
                     for column_key, before, after in zip(column_keys, old, cells, strict=True):
                         if before != after:
                             self.update_cell(asset_id, column_key, after)
-        if list(order) != self._shown or gone:
+        if added or gone or list(order) != self._shown:
             self._reorder(order)
+            if was_empty and self.row_count:
+                self._highlight_cursor()
         if keep_cursor is not None and keep_cursor in self._cells:
             self.move_to(keep_cursor)
 
-    def rerender_column(self, column_key: str, cells_of: Callable[[str], str | Text],
+    def rerender_column(self, column_key: str, cells_of: Callable[[str], Text],
                         asset_ids: Sequence[str]) -> None:
         """Re-render one column (e.g. ages) for some rows, writing only cells that changed."""
         index = [c.key.value for c in self.ordered_columns].index(column_key)
@@ -95,25 +99,46 @@ class FleetTable(DataTable[str | Text]):
 
     def clear(self, columns: bool = False) -> FleetTable:
         self._cells.clear()
+        self._row_keys.clear()
         self._shown = []
         super().clear(columns)
         return self
 
+    def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
+        """Every column has a fixed width and every row one line: only the virtual size changes.
+
+        (DataTable measures every cell of every new row here, 1 s for 10,000 rows.)
+        """
+        super()._update_dimensions(())
+
     def _drop(self, asset_ids: list[str]) -> None:
         """Remove many rows at once (the index is rebuilt once, by _reorder)."""
         for asset_id in asset_ids:
-            key = RowKey(asset_id)
+            key = self._row_keys.pop(asset_id)
             del self._cells[asset_id], self.rows[key], self._data[key]
             self._new_rows.discard(key)
         gone = set(asset_ids)
         self._updated_cells = {c for c in self._updated_cells
                                if not isinstance(c, CellKey) or c.row_key.value not in gone}
 
+    def _insert(self, asset_id: str, cells: Cells, column_keys: list[ColumnKey]) -> None:
+        """What add_row stores, without its per-row cursor and idle work (done once by _reorder)."""
+        key = RowKey(asset_id)
+        self._row_keys[asset_id] = key
+        self._cells[asset_id] = cells
+        self._data[key] = dict(zip(column_keys, cells, strict=True))
+        self.rows[key] = Row(key, 1)
+
     def _reorder(self, order: Sequence[str]) -> None:
         self._shown = list(order)
-        self._row_locations = TwoWayDict({RowKey(k): i for i, k in enumerate(order)})
+        keys = [self._row_keys[k] for k in order]
+        locations: TwoWayDict[RowKey, int] = TwoWayDict({})
+        locations._forward = dict(zip(keys, range(len(keys)), strict=True))
+        locations._reverse = dict(enumerate(keys))
+        self._row_locations = locations
         self._require_update_dimensions = True
         self._update_count += 1
         self.cursor_coordinate = self.cursor_coordinate  # clamp to the new row count
         self.hover_coordinate = self.hover_coordinate
+        self.check_idle()
         self.refresh(layout=True)
