@@ -9,6 +9,7 @@ from hotspare import model
 
 SortKey = tuple[object, ...]
 SORT_MODES = ("asset", "problems")
+BULK = 256  # more changes than this at once: re-sort instead of inserting one by one
 
 
 def sort_key(s: model.AssetSummary, mode: str) -> SortKey:
@@ -40,8 +41,8 @@ class FleetIndex:
     def __init__(self, mode: str = "asset") -> None:
         self.summaries: dict[str, model.AssetSummary] = {}
         self.mode = mode
-        self._keys: dict[str, SortKey] = {}
-        self._order: list[tuple[SortKey, str]] = []
+        self._keys: dict[str, dict[str, SortKey]] = {m: {} for m in SORT_MODES}
+        self._orders: dict[str, list[tuple[SortKey, str]]] = {m: [] for m in SORT_MODES}
         self._hay: dict[str, str] = {}
         self._terms: list[str] = []
         self._matching: set[str] = set()
@@ -59,23 +60,27 @@ class FleetIndex:
 
     def upsert(self, summaries: Iterable[model.AssetSummary]) -> set[str]:
         """Add or replace summaries; returns the ids whose summary actually changed."""
-        changed = set()
-        for s in summaries:
+        fresh = [s for s in summaries if self.summaries.get(s.asset.asset_id) != s]
+        bulk = len(fresh) > BULK
+        for s in fresh:
             asset_id = s.asset.asset_id
-            if self.summaries.get(asset_id) == s:
-                continue
-            changed.add(asset_id)
-            self._drop_order(asset_id)
+            if not bulk:
+                self._drop_order(asset_id)
             self.summaries[asset_id] = s
-            key = sort_key(s, self.mode)
-            self._keys[asset_id] = key
-            bisect.insort(self._order, (key, asset_id))
+            for mode, order in self._orders.items():
+                key = sort_key(s, mode)
+                self._keys[mode][asset_id] = key
+                if not bulk:
+                    bisect.insort(order, (key, asset_id))
             self._hay[asset_id] = haystack(s)
             if self._matches(asset_id):
                 self._matching.add(asset_id)
             else:
                 self._matching.discard(asset_id)
-        return changed
+        if bulk:  # one sort beats thousands of list inserts
+            for mode in self._orders:
+                self._orders[mode] = sorted((key, k) for k, key in self._keys[mode].items())
+        return {s.asset.asset_id for s in fresh}
 
     def remove(self, asset_ids: Iterable[str]) -> None:
         for asset_id in asset_ids:
@@ -85,18 +90,18 @@ class FleetIndex:
                 self._matching.discard(asset_id)
 
     def _drop_order(self, asset_id: str) -> None:
-        key = self._keys.pop(asset_id, None)
-        if key is not None:
-            i = bisect.bisect_left(self._order, (key, asset_id))
-            if i < len(self._order) and self._order[i][1] == asset_id:
-                del self._order[i]
+        for mode, order in self._orders.items():
+            key = self._keys[mode].pop(asset_id, None)
+            if key is not None:
+                i = bisect.bisect_left(order, (key, asset_id))
+                if i < len(order) and order[i][1] == asset_id:
+                    del order[i]
 
     def set_mode(self, mode: str) -> None:
-        if mode == self.mode:
-            return
+        """Switch sort order: every order is kept up to date, so this costs nothing."""
+        if mode not in self._orders:
+            raise ValueError(f"unknown sort mode {mode!r}")
         self.mode = mode
-        self._keys = {k: sort_key(s, mode) for k, s in self.summaries.items()}
-        self._order = sorted((key, k) for k, key in self._keys.items())
 
     def set_query(self, query: str) -> None:
         """Filter; a query that only narrows the last one searches the last matches only."""
@@ -110,11 +115,12 @@ class FleetIndex:
 
     def ordered(self) -> list[tuple[SortKey, str]]:
         """Every asset (matching or not) in the current sort order."""
-        return self._order
+        return self._orders[self.mode]
 
     def visible(self) -> list[str]:
         """Matching asset ids in the current sort order."""
+        order = self._orders[self.mode]
         if len(self._matching) == len(self.summaries):
-            return [k for _, k in self._order]
+            return [k for _, k in order]
         matching = self._matching
-        return [k for _, k in self._order if k in matching]
+        return [k for _, k in order if k in matching]

@@ -144,6 +144,7 @@ class FleetScreen(Screen[None]):
         self.index.remove(gone)
         self.loaded = True
         self._sync(set(), force=bool(gone))
+        self.table.forget(gone)
 
     def apply_changes(self, summaries: list[model.AssetSummary]) -> None:
         """Apply one pushed update whole, in one go (no await), so no half-applied table is drawn."""
@@ -233,6 +234,7 @@ class FleetScreen(Screen[None]):
         if query.lower().split() != self.index.query.split():
             self.index.set_query(query)
             self._sync(set(), force=True)
+            self._tick_ages()  # rows shown again carry the ages they had when hidden
 
     @on(Input.Submitted, "#filter")
     def _filter_done(self) -> None:
