@@ -14,6 +14,7 @@ from hotspare.tomlconf import ConfigError
 SUBCOMMAND_MODULES = [
     "hotspare.cli.run_cmd",
     "hotspare.cli.query_cmd",
+    "hotspare.cli.history_cmd",
     "hotspare.cli.demo_cmd",
     "hotspare.cli.tui_cmd",
     "hotspare.cli.smart_cmd",
