@@ -30,7 +30,7 @@ class HotSpareApp(App[None]):
                  clock: Callable[[], float] = time.time) -> None:
         super().__init__()
         self.controller_address = controller
-        self.sub_title = controller
+        self.sub_title = client.address if client is not None else controller
         self.clock = clock
         self._client: TuiClient | None = client
 

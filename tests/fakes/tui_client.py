@@ -102,22 +102,31 @@ class FakeClient:
         self.fleet.sort(key=lambda s: s.asset.asset_id)
         self.pushes: asyncio.Queue[list[model.AssetSummary] | None] = asyncio.Queue()
         self.history_calls: list[tuple[str, str, int, int]] = []
+        self.down = False  # set by push(None): every later call fails as an unreachable controller
+
+    def _check(self) -> None:
+        if self.down:
+            from hotspare.client import ClientError
+
+            raise ClientError("controller at fake:0 is unreachable (unavailable)")
 
     async def watch_fleet(
         self, skip_snapshot: bool = False
     ) -> AsyncIterator[tuple[bool, list[model.AssetSummary]]]:
+        self._check()
         yield True, [] if skip_snapshot else list(self.fleet)
         while True:
             update = await self.pushes.get()
             if update is None:
-                from hotspare.client import ClientError
-
-                raise ClientError("controller at fake:0 is unreachable (unavailable)")
-            yield False, update
+                self.down = True
+                self._check()
+            else:
+                yield False, update
 
     async def list_assets_page(
         self, page_size: int, page_token: str = ""
     ) -> tuple[list[model.AssetSummary], str, int]:
+        self._check()
         rest = [s for s in self.fleet if s.asset.asset_id > page_token]
         page = rest[:page_size]
         more = len(rest) > page_size
