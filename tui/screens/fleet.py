@@ -57,6 +57,7 @@ class FleetScreen(Screen[None]):
         self.connected = False
         self._message = "connecting..."
         self._stale_since = ""
+        self._status_text = ""
         self._watch_serial = 0
         self._watched_at: dict[str, int] = {}
         self._search_timer: Timer | None = None
@@ -206,7 +207,9 @@ class FleetScreen(Screen[None]):
             text = f"live: {self.hs_app.controller_address}  {count}, {order}"
         else:
             text = self._message
-        self.query_one("#connection", Static).update(text)
+        if text != self._status_text:  # fixed height: repaint only, no layout pass
+            self._status_text = text
+            self.query_one("#connection", Static).update(Text(text), layout=False)
 
     # --- keys ------------------------------------------------------------------------------
 

@@ -8,7 +8,7 @@ in one pass over its row map, the same way DataTable.sort does, and touches only
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from typing import ClassVar
+from typing import ClassVar, overload
 
 from rich.segment import Segment
 from rich.style import Style
@@ -19,6 +19,33 @@ from textual.widgets import DataTable
 from textual.widgets.data_table import CellKey, ColumnKey, Row, RowDoesNotExist, RowKey
 
 Cells = tuple[Text, ...]  # Text, never str: a str cell would be parsed as console markup
+
+
+class _OneLineOffsets(Sequence[tuple[RowKey, int]]):
+    """DataTable's per-line (row key, line in row) list, computed on demand: every row is one
+    line, so line y is row y. DataTable rebuilds that list (O(rows)) after every change."""
+
+    def __init__(self, locations: TwoWayDict[RowKey, int], count: int) -> None:
+        self._locations, self._count = locations, count
+
+    def __len__(self) -> int:
+        return self._count
+
+    @overload
+    def __getitem__(self, y: int) -> tuple[RowKey, int]: ...
+
+    @overload
+    def __getitem__(self, y: slice) -> list[tuple[RowKey, int]]: ...
+
+    def __getitem__(self, y: int | slice) -> tuple[RowKey, int] | list[tuple[RowKey, int]]:
+        if isinstance(y, slice):
+            return [self[i] for i in range(*y.indices(self._count))]
+        if y < 0:
+            y += self._count
+        key = self._locations.get_key(y) if 0 <= y < self._count else None
+        if key is None:
+            raise IndexError(y)
+        return key, 0
 
 
 class FleetTable(DataTable[Text]):
@@ -121,6 +148,10 @@ class FleetTable(DataTable[Text]):
         self._shown = []
         super().clear(columns)
         return self
+
+    @property
+    def _y_offsets(self) -> _OneLineOffsets:  # type: ignore[override]
+        return _OneLineOffsets(self._row_locations, len(self.rows))
 
     def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
         """Every column has a fixed width and every row one line: only the virtual size changes.
