@@ -86,8 +86,6 @@ class AssetScreen(Screen[None]):
         title = self.query_one("#asset-title", Static)
         try:
             self.detail = await self.hs_app.client.get_asset(self.asset_id)
-            self.alerts = [a for a in await self.hs_app.client.list_alerts()
-                           if a.asset_id == self.asset_id]
         except ClientError as exc:
             title.update(f"{render.safe_text(self.asset_id, 60)}: {exc}")
             return
@@ -102,6 +100,11 @@ class AssetScreen(Screen[None]):
                              f" {s.agent_id} {'up' if s.agent_up else 'DOWN'}"))
         title.update(line)
         self.fill()
+        try:  # alert thresholds and start times for the plot; the readings are already shown
+            self.alerts = [a for a in await self.hs_app.client.list_alerts()
+                           if a.asset_id == self.asset_id]
+        except ClientError:
+            self.alerts = []
         if self.history_sensor:
             await self.load_history(self.history_sensor)
 

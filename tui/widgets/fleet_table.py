@@ -48,6 +48,22 @@ class _OneLineOffsets(Sequence[tuple[RowKey, int]]):
         return key, 0
 
 
+class _LazyRow(dict[ColumnKey, Text]):
+    """A row's cells, rendered to Text on first look: 10,000 rows arrive, 40 are drawn."""
+
+    def __init__(self, fill: Callable[[], dict[ColumnKey, Text]]) -> None:
+        super().__init__()
+        self._fill: Callable[[], dict[ColumnKey, Text]] | None = fill
+
+    def __missing__(self, column_key: ColumnKey) -> Text:
+        if self._fill is None:
+            raise KeyError(column_key)
+        fill, self._fill = self._fill, None
+        for key, cell in fill().items():
+            self.setdefault(key, cell)  # a cell written by update_cell meanwhile wins
+        return self[column_key]
+
+
 class FleetTable(DataTable[Text]):
     """Rows keyed by asset id; `show(order, cells_of, changed)` makes the table match `order`."""
 
@@ -60,6 +76,7 @@ class FleetTable(DataTable[Text]):
         self._cells: dict[str, Cells] = {}
         self._row_keys: dict[str, RowKey] = {}
         self._present: set[str] = set()
+        self._cells_of: Callable[[str], Cells] = lambda asset_id: ()
         self._shown: list[str] = []
 
     @property
@@ -78,6 +95,7 @@ class FleetTable(DataTable[Text]):
         """
         keep_cursor = self.cursor_key
         was_empty = not self.row_count
+        self._cells_of = cells_of
         present = self._present
         for asset_id in changed:
             if asset_id not in present:
@@ -86,18 +104,21 @@ class FleetTable(DataTable[Text]):
         gone = [k for k in present if k not in wanted]
         if gone:
             self._drop(gone)
-        column_keys = [c.key for c in self.ordered_columns]
         added = False
         for asset_id in order:
             if asset_id not in present:
-                cells = self._cells.get(asset_id) or cells_of(asset_id)
-                self._insert(asset_id, cells, column_keys)
+                self._insert(asset_id)
                 added = True
             elif asset_id in changed:
-                old, cells = self._cells[asset_id], cells_of(asset_id)
+                old = self._cells.get(asset_id)
+                if old is None:  # never drawn: its cells will be made when it is
+                    self._data[self._row_keys[asset_id]] = self._lazy(asset_id)
+                    continue
+                cells = cells_of(asset_id)
                 if cells != old:
                     self._cells[asset_id] = cells
-                    for column_key, before, after in zip(column_keys, old, cells, strict=True):
+                    for column_key, before, after in zip(self._column_keys(), old, cells,
+                                                         strict=True):
                         if before != after:
                             self.update_cell(asset_id, column_key, after)
         if added or gone or list(order) != self._shown:
@@ -206,13 +227,24 @@ class FleetTable(DataTable[Text]):
         self._updated_cells = {c for c in self._updated_cells
                                if not isinstance(c, CellKey) or c.row_key.value not in gone}
 
-    def _insert(self, asset_id: str, cells: Cells, column_keys: list[ColumnKey]) -> None:
+    def _column_keys(self) -> list[ColumnKey]:
+        return [c.key for c in self.ordered_columns]
+
+    def _lazy(self, asset_id: str) -> _LazyRow:
+        def fill() -> dict[ColumnKey, Text]:
+            cells = self._cells.get(asset_id)
+            if cells is None:
+                cells = self._cells[asset_id] = self._cells_of(asset_id)
+            return dict(zip(self._column_keys(), cells, strict=True))
+
+        return _LazyRow(fill)
+
+    def _insert(self, asset_id: str) -> None:
         """What add_row stores, without its per-row cursor and idle work (done once by _reorder)."""
         key = self._row_keys.get(asset_id) or RowKey(asset_id)
         self._row_keys[asset_id] = key
-        self._cells[asset_id] = cells
         self._present.add(asset_id)
-        self._data[key] = dict(zip(column_keys, cells, strict=True))
+        self._data[key] = self._lazy(asset_id)
         self.rows[key] = Row(key, 1)
 
     def _reorder(self, order: Sequence[str]) -> None:
