@@ -83,12 +83,17 @@ class AssetScreen(Screen[None]):
             await asyncio.sleep(REFRESH_SECONDS)
 
     async def load(self) -> None:
-        title = self.query_one("#asset-title", Static)
         try:
-            self.detail = await self.hs_app.client.get_asset(self.asset_id)
+            detail = await self.hs_app.client.get_asset(self.asset_id)
         except ClientError as exc:
-            title.update(f"{render.safe_text(self.asset_id, 60)}: {exc}")
+            if self.is_attached:
+                self.query_one("#asset-title", Static).update(
+                    Text(f"{render.safe_text(self.asset_id, 60)}: {exc}"))
             return
+        if not self.is_attached:  # closed while the answer was on its way
+            return
+        self.detail = detail
+        title = self.query_one("#asset-title", Static)
         s = self.detail.summary
         a = s.asset
         where = "/".join(x for x in (a.location.site, a.location.room, a.location.rack,
@@ -105,7 +110,7 @@ class AssetScreen(Screen[None]):
                            if a.asset_id == self.asset_id]
         except ClientError:
             self.alerts = []
-        if self.history_sensor:
+        if self.history_sensor and self.is_attached:
             await self.load_history(self.history_sensor)
 
     def watch_mode(self, old: str, new: str) -> None:
@@ -159,12 +164,18 @@ class AssetScreen(Screen[None]):
 
     async def load_history(self, sensor_id: str) -> None:
         window = history.Window.ending(self.hs_app.now_ms(), self.span)
-        label = self.query_one("#history-label", Static)
         try:
             points = await self.hs_app.client.history(self.asset_id, sensor_id, window.from_ms,
                                                       window.to_ms, history.MAX_POINTS)
         except ClientError as exc:
-            label.update(f"history of {render.safe_text(sensor_id, 40)}: {exc}")
+            points, error = [], str(exc)
+        else:
+            error = ""
+        if not self.is_attached:
+            return
+        label = self.query_one("#history-label", Static)
+        if error:
+            label.update(Text(f"history of {render.safe_text(sensor_id, 40)}: {error}"))
             return
         self.history_points = points
         reading = self.reading(sensor_id)
@@ -180,7 +191,7 @@ class AssetScreen(Screen[None]):
             text += "; lines: " + ", ".join(f"{t.name} {t.value:g}" for t in lines)
         if mine:
             text += f"; {len(mine)} alert(s) marked"
-        label.update(text)
+        label.update(Text(text))
 
     @on(DataTable.RowHighlighted, "#readings")
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:

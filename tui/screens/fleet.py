@@ -118,21 +118,33 @@ class FleetScreen(Screen[None]):
 
     @work(exclusive=True, group="pages")
     async def load_pages(self) -> None:
-        """Page in the fleet in id order: a small first page for the first screen, then big ones."""
-        token, size, seen = "", FIRST_PAGE, set[str]()
-        for _ in range(MAX_PAGES):
-            asked_at = self._watch_serial
-            try:
-                page, token, self.total = await self.hs_app.client.list_assets_page(size, token)
-            except ClientError as exc:
-                self._lost(str(exc))
-                return
-            seen.update(s.asset.asset_id for s in page)
-            self.apply_page(page, asked_at)
-            size = PAGE
-            if not token:
-                self._finish_load(seen)
-                return
+        """Page in the fleet in id order: a small first page for the first screen, then big ones.
+
+        The next page is asked for before this one is applied, so the controller reads it while
+        the table takes this one in (two cores, two processes).
+        """
+        client = self.hs_app.client
+
+        def ask(token: str, size: int) -> tuple[int, asyncio.Future[
+                tuple[list[model.AssetSummary], str, int]]]:
+            return self._watch_serial, asyncio.ensure_future(client.list_assets_page(size, token))
+
+        asked_at, pending = ask("", FIRST_PAGE)
+        seen: set[str] = set()
+        try:
+            for _ in range(MAX_PAGES):
+                page, token, self.total = await pending
+                following = ask(token, PAGE) if token else None
+                seen.update(s.asset.asset_id for s in page)
+                self.apply_page(page, asked_at)
+                if following is None:
+                    self._finish_load(seen)
+                    return
+                asked_at, pending = following
+        except ClientError as exc:
+            self._lost(str(exc))
+        finally:
+            pending.cancel()
 
     def apply_page(self, page: list[model.AssetSummary], asked_at: int) -> None:
         """Apply a page, except assets a pushed change updated after the page was asked for."""
