@@ -8,6 +8,7 @@ import cProfile
 import dataclasses
 import os
 import pstats
+import statistics
 import sys
 import tempfile
 import time
@@ -137,6 +138,7 @@ async def drive(app: HotSpareApp, send_burst: Callable[[list[str]], Awaitable[ob
             samples["back"].append(await key("escape", lambda: app.screen is fleet))
         every = [s for v in samples.values() for s in v]
         for name, v in samples.items():
+            out[f"keystroke {name} p50"] = statistics.median(v)
             out[f"keystroke {name} p95"] = p95(v)
         out["keystroke p95"] = p95(every)
         if fleet.worst_first:
