@@ -99,7 +99,7 @@ async def test_help_lists_every_key_and_mark_and_footer_shows_enter():
         text = console.export_text()
         for _, keys in key_sections():
             for key, what in keys:
-                assert what in text, what
+                assert key in text and what in text, (key, what)
         for mark in ("OK", "WARNING", "CRITICAL", "UNKNOWN", "L1", "L2", "L3", "STALE"):
             assert mark in text
         await pilot.press("escape")
