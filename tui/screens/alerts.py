@@ -7,6 +7,7 @@ import getpass
 import time
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -43,7 +44,7 @@ class AlertsScreen(Screen[None]):
         yield Header()
         yield Static("alerts", id="alerts-status")
         table: DataTable[object] = DataTable(id="alerts", cursor_type="row", zebra_stripes=True)
-        for label in ("Level", "State", "Asset", "Sensor", "Summary", "Since", "Notes"):
+        for label in ("Level", "State", "Since", "Asset", "Sensor", "Summary", "Notes"):
             table.add_column(label, key=label.lower())
         yield table
         yield Footer()
@@ -76,14 +77,18 @@ class AlertsScreen(Screen[None]):
                       f"({len(alerts)} open)")
         table = self.query_one(DataTable)
         cursor = table.cursor_row
+        now = self.hs_app.now_ms()
         table.clear()
         for a in sorted(alerts, key=lambda a: (a.level, a.state != "firing", -a.started_ms)):
             notes = " ".join(x for x, on in (
                 (f"ack {a.acked_by}", a.acked_by), ("flapping", a.flapping), ("no data", a.no_data),
                 (a.held_reason, a.held_reason), (f"+{a.children} children", a.children)) if on)
-            table.add_row(level_text(a.level), a.state, a.asset_id, a.sensor_id,
-                          f"{a.summary}: {a.reason}", render.age_text(a.started_ms), notes,
-                          key=a.alert_id)
+            table.add_row(level_text(a.level), Text(a.state),
+                          Text(render.age_text(a.started_ms, now)),
+                          Text(render.safe_text(a.asset_id, 24)),
+                          Text(render.safe_text(a.sensor_id, 16)),
+                          Text(render.safe_text(f"{a.summary}: {a.reason}", 120)),
+                          Text(render.safe_text(notes, 80)), key=a.alert_id)
         if 0 <= cursor < table.row_count:
             table.move_cursor(row=cursor)
 
