@@ -120,3 +120,28 @@ async def test_command_palette_goes_to(query, screen):
         await pilot_wait(lambda: isinstance(app.screen, screen), pilot)
         if screen is AssetScreen:
             assert app.screen.asset_id == "dc1-r000-srv05"
+
+
+class _DiesWhilePaging(FakeClient):
+    """Answers the first page, then the controller is gone."""
+
+    async def list_assets_page(self, page_size: int, page_token: str = ""):
+        if page_token:
+            self.down = True
+        return await super().list_assets_page(page_size, page_token)
+
+
+async def test_fleet_disconnect_while_paging_leaves_whole_pages_marked_stale():
+    client = _DiesWhilePaging(3000)
+    app = HotSpareApp(client=client, clock=lambda: NOW_MS / 1000)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot_wait(lambda: isinstance(app.screen, FleetScreen), pilot)
+        fleet = app.screen
+        assert isinstance(fleet, FleetScreen)
+        await pilot_wait(lambda: fleet.stale, pilot)
+        assert not fleet.loaded
+        first_page = [s.asset.asset_id for s in client.fleet[:200]]
+        assert sorted(fleet.index.summaries) == first_page  # the first page, whole; nothing else
+        assert [str(fleet.table.get_row_at(i)[0]) for i in range(fleet.table.row_count)] == first_page
+        label = str(fleet.query_one("#connection").render())
+        assert "STALE" in label and "unreachable" in label
