@@ -59,6 +59,8 @@ class AssetScreen(Screen[None]):
         self.alerts: list[model.AlertView] = []
         self.history_sensor = ""
         self.history_points: list[model.HistoryPoint] = []
+        self._title = Text()
+        self._rows: list[tuple[str, tuple[Text, ...]]] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -67,6 +69,11 @@ class AssetScreen(Screen[None]):
         yield Static("history: select a sensor", id="history-label")
         yield HistoryPlot(id="history")
         yield Footer()
+
+    @property
+    def alive(self) -> bool:
+        """Still on the stack (a popped screen's worker may outlive its widgets briefly)."""
+        return self.is_attached and self in self.app.screen_stack
 
     @property
     def hs_app(self) -> HotSpareApp:
@@ -86,11 +93,11 @@ class AssetScreen(Screen[None]):
         try:
             detail = await self.hs_app.client.get_asset(self.asset_id)
         except ClientError as exc:
-            if self.is_attached:
+            if self.alive:
                 self.query_one("#asset-title", Static).update(
                     Text(f"{render.safe_text(self.asset_id, 60)}: {exc}"))
             return
-        if not self.is_attached:  # closed while the answer was on its way
+        if not self.alive:  # closed while the answer was on its way
             return
         self.detail = detail
         title = self.query_one("#asset-title", Static)
@@ -103,19 +110,22 @@ class AssetScreen(Screen[None]):
             render.status_text(s.worst_status),
             render.safe_text(f"  {a.asset_id} ({a.kind.value})  {ident}  {where}  agent"
                              f" {s.agent_id} {'up' if s.agent_up else 'DOWN'}"))
-        title.update(line)
+        if line != self._title:  # the title may wrap (auto height): lay out only on change
+            self._title = line
+            title.update(line)
         self.fill()
         try:  # alert thresholds and start times for the plot; the readings are already shown
             self.alerts = [a for a in await self.hs_app.client.list_alerts()
                            if a.asset_id == self.asset_id]
         except ClientError:
             self.alerts = []
-        if self.history_sensor and self.is_attached:
+        if self.history_sensor and self.alive:
             await self.load_history(self.history_sensor)
 
     def watch_mode(self, old: str, new: str) -> None:
         if old != new:
             self.query_one(DataTable).clear(columns=True)
+            self._rows = []
         self.fill()
 
     def action_show(self, mode: str) -> None:
@@ -130,32 +140,48 @@ class AssetScreen(Screen[None]):
                             exclusive=True)
 
     def fill(self) -> None:
-        """Show readings, components or events of the loaded detail in the one table."""
+        """Show readings, components or events of the loaded detail in the one table; a poll
+        that changed only some cells updates those cells (no clear, no layout pass)."""
         table = self.query_one(DataTable)
         if not table.columns:
             for label in COLUMNS[self.mode]:
                 table.add_column(label, key=label.lower())
         if self.detail is None:
             return
+        rows = self._table_rows()
+        keys = [k for k, _ in rows]
+        if keys == [k for k, _ in self._rows] and table.row_count == len(rows):
+            columns = [c.key for c in table.ordered_columns]
+            for (key, cells), (_, old) in zip(rows, self._rows, strict=True):
+                for column, cell, before in zip(columns, cells, old, strict=True):
+                    if cell != before or cell.style != before.style:
+                        table.update_cell(key, column, cell)
+            self._rows = rows
+            return
+        self._rows = rows
         cursor = table.cursor_row
-        now = self.hs_app.now_ms()
         table.clear()
-        if self.mode == "readings":
-            for r in self.detail.latest:
-                table.add_row(_t(r.name or r.sensor_id, 32), _t(render.value_text(r)),
-                              render.status_text(r.status), _t(render.age_text(r.time_unix_ms, now)),
-                              _t(r.reason, 200), key=r.sensor_id)
-        elif self.mode == "components":
-            for c in self.detail.components:
-                table.add_row(_t(c.type), _t(c.model or c.description, 40), _t(c.serial),
-                              _t(c.part_number), _t(c.firmware), key=c.component_id)
-        else:
-            for i, e in enumerate(self.detail.events):
-                table.add_row(_t(render.age_text(e.time_unix_ms, now)),
-                              render.status_text(e.severity), _t(e.type), _t(e.sensor),
-                              _t(e.description, 200), key=f"{i}:{e.source_id}")
+        for key, cells in rows:
+            table.add_row(*cells, key=key)
         if 0 <= cursor < table.row_count:
             table.move_cursor(row=cursor)
+
+    def _table_rows(self) -> list[tuple[str, tuple[Text, ...]]]:
+        assert self.detail is not None
+        now = self.hs_app.now_ms()
+        if self.mode == "readings":
+            return [(r.sensor_id, (_t(r.name or r.sensor_id, 32), _t(render.value_text(r)),
+                                   render.status_text(r.status),
+                                   _t(render.age_text(r.time_unix_ms, now)), _t(r.reason, 200)))
+                    for r in self.detail.latest]
+        if self.mode == "components":
+            return [(c.component_id, (_t(c.type), _t(c.model or c.description, 40), _t(c.serial),
+                                      _t(c.part_number), _t(c.firmware)))
+                    for c in self.detail.components]
+        return [(f"{i}:{e.source_id}", (_t(render.age_text(e.time_unix_ms, now)),
+                                        render.status_text(e.severity), _t(e.type), _t(e.sensor),
+                                        _t(e.description, 200)))
+                for i, e in enumerate(self.detail.events)]
 
     def reading(self, sensor_id: str) -> model.Reading | None:
         if self.detail is None:
@@ -171,11 +197,12 @@ class AssetScreen(Screen[None]):
             points, error = [], str(exc)
         else:
             error = ""
-        if not self.is_attached:
+        if not self.alive:
             return
         label = self.query_one("#history-label", Static)
         if error:
-            label.update(Text(f"history of {render.safe_text(sensor_id, 40)}: {error}"))
+            label.update(Text(f"history of {render.safe_text(sensor_id, 40)}: {error}"),
+                         layout=False)
             return
         self.history_points = points
         reading = self.reading(sensor_id)
@@ -191,7 +218,7 @@ class AssetScreen(Screen[None]):
             text += "; lines: " + ", ".join(f"{t.name} {t.value:g}" for t in lines)
         if mine:
             text += f"; {len(mine)} alert(s) marked"
-        label.update(Text(text))
+        label.update(Text(text), layout=False)  # one fixed line: repaint only
 
     @on(DataTable.RowHighlighted, "#readings")
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
