@@ -9,6 +9,7 @@ from typing import ClassVar
 from textual.app import App
 from textual.binding import Binding, BindingType
 
+from hotspare import model
 from hotspare.client import DEFAULT_CONTROLLER, ControllerClient
 from tui.client_api import TuiClient
 from tui.commands import GoToCommands
@@ -54,10 +55,10 @@ class HotSpareApp(App[None]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
-    def open_asset(self, asset_id: str) -> None:
+    def open_asset(self, asset_id: str, detail: model.AssetDetail | None = None) -> None:
         from tui.screens.asset import AssetScreen
 
-        self.push_screen(AssetScreen(asset_id))
+        self.push_screen(AssetScreen(asset_id, detail))
 
     def open_alerts(self) -> None:
         from tui.screens.alerts import AlertsScreen

@@ -52,10 +52,11 @@ class AssetScreen(Screen[None]):
     mode: reactive[str] = reactive("readings")
     span: reactive[str] = reactive("1h", init=False)
 
-    def __init__(self, asset_id: str) -> None:
+    def __init__(self, asset_id: str, detail: model.AssetDetail | None = None) -> None:
+        """`detail`, when the fleet screen already fetched it, is shown at once (then refreshed)."""
         super().__init__()
         self.asset_id = asset_id
-        self.detail: model.AssetDetail | None = None
+        self.detail = detail
         self.alerts: list[model.AlertView] = []
         self.history_sensor = ""
         self.history_points: list[model.HistoryPoint] = []
@@ -81,6 +82,8 @@ class AssetScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one(DataTable).focus()
+        if self.detail is not None:
+            self.show_detail()
         self.poll()
 
     @work(exclusive=True, group="asset")
@@ -100,6 +103,18 @@ class AssetScreen(Screen[None]):
         if not self.alive:  # closed while the answer was on its way
             return
         self.detail = detail
+        self.show_detail()
+        try:  # alert thresholds and start times for the plot; the readings are already shown
+            self.alerts = [a for a in await self.hs_app.client.list_alerts()
+                           if a.asset_id == self.asset_id]
+        except ClientError:
+            self.alerts = []
+        if self.history_sensor and self.alive:
+            await self.load_history(self.history_sensor)
+
+    def show_detail(self) -> None:
+        """Title and table from the loaded detail."""
+        assert self.detail is not None
         title = self.query_one("#asset-title", Static)
         s = self.detail.summary
         a = s.asset
@@ -114,13 +129,6 @@ class AssetScreen(Screen[None]):
             self._title = line
             title.update(line)
         self.fill()
-        try:  # alert thresholds and start times for the plot; the readings are already shown
-            self.alerts = [a for a in await self.hs_app.client.list_alerts()
-                           if a.asset_id == self.asset_id]
-        except ClientError:
-            self.alerts = []
-        if self.history_sensor and self.alive:
-            await self.load_history(self.history_sensor)
 
     def watch_mode(self, old: str, new: str) -> None:
         if old != new:
@@ -142,9 +150,10 @@ class AssetScreen(Screen[None]):
     def fill(self) -> None:
         """Show readings, components or events of the loaded detail in the one table; a poll
         that changed only some cells updates those cells (no clear, no layout pass)."""
+        mode = self.mode  # first read of a reactive runs its watcher: do it before the check
         table = self.query_one(DataTable)
         if not table.columns:
-            for label in COLUMNS[self.mode]:
+            for label in COLUMNS[mode]:
                 table.add_column(label, key=label.lower())
         if self.detail is None:
             return

@@ -33,6 +33,7 @@ PAGE = 2_500
 MAX_PAGES = 1_000  # bounds the paging loop (2.5 million assets)
 SEARCH_DEBOUNCE_SECONDS = 0.05
 AGE_TICK_SECONDS = 2.0
+PREFETCH_FRESH_SECONDS = 5.0  # a prefetched asset detail shown on Enter, then refreshed
 _STATUS = {status: render.status_text(status) for status in model.Status}
 
 
@@ -61,6 +62,7 @@ class FleetScreen(Screen[None]):
         self._watch_serial = 0
         self._watched_at: dict[str, int] = {}
         self._search_timer: Timer | None = None
+        self._prefetched: tuple[str, model.AssetDetail, float] | None = None
         self.applied_updates = 0  # pushed updates applied (for tests and the benchmark)
 
     @property
@@ -268,7 +270,25 @@ class FleetScreen(Screen[None]):
     @on(FleetTable.RowSelected, "#fleet")
     def _open_row(self, event: FleetTable.RowSelected) -> None:
         if event.row_key.value:
-            self.hs_app.open_asset(str(event.row_key.value))
+            asset_id = str(event.row_key.value)
+            ready = self._prefetched
+            fresh = (ready is not None and ready[0] == asset_id
+                     and time.monotonic() - ready[2] < PREFETCH_FRESH_SECONDS)
+            self.hs_app.open_asset(asset_id, ready[1] if ready and fresh else None)
+
+    @on(FleetTable.RowHighlighted, "#fleet")
+    def _highlighted(self, event: FleetTable.RowHighlighted) -> None:
+        if event.row_key.value and not self.stale:
+            self.prefetch(str(event.row_key.value))
+
+    @work(exclusive=True, group="prefetch")
+    async def prefetch(self, asset_id: str) -> None:
+        """Fetch the detail of the row under the cursor, so Enter shows it at once."""
+        try:
+            detail = await self.hs_app.client.get_asset(asset_id)
+        except ClientError:
+            return
+        self._prefetched = (asset_id, detail, time.monotonic())
 
     def action_alerts(self) -> None:
         self.hs_app.open_alerts()
