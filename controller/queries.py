@@ -43,6 +43,22 @@ class Queries:
         return await self._db.read(lambda store: self._summaries_sync(store, asset_ids))
 
     @staticmethod
+    def _page_sync(store: Store, after: str, limit: int
+                   ) -> tuple[list[model.AssetSummary], str, int]:
+        assets, total = store.fleet.asset_page(after, limit + 1)
+        more = len(assets) > limit
+        assets = assets[:limit]
+        latest = store.fleet.latest_readings([a.asset_id for a, _ in assets])
+        levels = store.alerts.worst_alert_levels()
+        page = [dataclasses.replace(s, alert_level=levels.get(s.asset.asset_id, 0))
+                for s in fleet.summarize(assets, store.fleet.agents(), latest, _now_ms())]
+        return page, page[-1].asset.asset_id if more and page else "", total
+
+    async def page(self, after: str, limit: int) -> tuple[list[model.AssetSummary], str, int]:
+        """Summaries of up to `limit` assets after `after` in id order, the next token, the total."""
+        return await self._db.read(lambda store: self._page_sync(store, after, limit))
+
+    @staticmethod
     def _detail_sync(store: Store, asset_id: str) -> model.AssetDetail | None:
         found = store.fleet.asset(asset_id)
         if found is None:

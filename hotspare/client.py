@@ -84,6 +84,14 @@ class ControllerClient:
             raise _error(self.address, exc) from None
         return [convert.summary_from_pb(s) for s in resp.assets]
 
+    async def list_assets_page(
+        self, page_size: int, page_token: str = ""
+    ) -> tuple[list[model.AssetSummary], str, int]:
+        """One page of the fleet in asset id order: (summaries, next token or "", fleet size)."""
+        resp = await self._call(self._stub.ListAssets, query_pb2.ListAssetsRequest(
+            page_size=page_size, page_token=page_token))
+        return [convert.summary_from_pb(s) for s in resp.assets], resp.next_page_token, resp.total
+
     async def get_asset(self, asset_id: str) -> model.AssetDetail:
         try:
             resp = await self._stub.GetAsset(
@@ -182,9 +190,12 @@ class ControllerClient:
                  "elapsed_seconds": a.elapsed_seconds, "agent_id": a.agent_id}
                 for a in resp.actions]
 
-    async def watch_fleet(self) -> AsyncIterator[tuple[bool, list[model.AssetSummary]]]:
-        """Yields (is_snapshot, summaries): a full snapshot first, then changed assets."""
-        call = self._stub.WatchFleet(query_pb2.WatchFleetRequest())
+    async def watch_fleet(
+        self, skip_snapshot: bool = False
+    ) -> AsyncIterator[tuple[bool, list[model.AssetSummary]]]:
+        """Yields (is_snapshot, summaries): a full snapshot first (empty with skip_snapshot,
+        for callers that page through list_assets_page), then changed assets."""
+        call = self._stub.WatchFleet(query_pb2.WatchFleetRequest(skip_snapshot=skip_snapshot))
         try:
             async for update in call:
                 yield update.snapshot, [convert.summary_from_pb(s) for s in update.assets]

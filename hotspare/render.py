@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import time
 
 from rich.text import Text
@@ -17,12 +16,20 @@ STATUS_STYLE = {
 }
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-
-
-def safe_text(text: str) -> str:
-    """Text for a terminal: control characters (ANSI escapes among them) shown as \\xNN."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+def safe_text(value: str, limit: int = 0) -> str:
+    """One printable line: control and format characters escaped, cut to limit with an ellipsis."""
+    if value.isprintable():
+        out = value
+    else:
+        out = "".join(
+            ch if ch.isprintable() else
+            ("\\n" if ch == "\n" else "\\t" if ch == "\t" else
+             f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}")
+            for ch in value
+        )
+    if limit and len(out) > limit:
+        out = out[: max(limit - 1, 0)] + "\u2026"
+    return out
 
 
 def status_text(status: model.Status) -> Text:

@@ -26,8 +26,14 @@ class QueryService(query_pb2_grpc.QueryServiceServicer):
     async def ListAssets(
         self, request: query_pb2.ListAssetsRequest, context: grpc.aio.ServicerContext
     ) -> query_pb2.ListAssetsResponse:
+        if request.page_size:
+            page, token, total = await self._q.page(request.page_token, request.page_size)
+            return query_pb2.ListAssetsResponse(
+                assets=[convert.summary_to_pb(s) for s in page], next_page_token=token,
+                total=total)
         summaries = await self._q.summaries()
-        return query_pb2.ListAssetsResponse(assets=[convert.summary_to_pb(s) for s in summaries])
+        return query_pb2.ListAssetsResponse(assets=[convert.summary_to_pb(s) for s in summaries],
+                                            total=len(summaries))
 
     async def GetAsset(
         self, request: query_pb2.GetAssetRequest, context: grpc.aio.ServicerContext
@@ -55,7 +61,7 @@ class QueryService(query_pb2_grpc.QueryServiceServicer):
     ) -> AsyncIterator[query_pb2.FleetUpdate]:
         token = self._q.hub.subscribe()
         try:
-            summaries = await self._q.summaries()
+            summaries = [] if request.skip_snapshot else await self._q.summaries()
             yield query_pb2.FleetUpdate(
                 snapshot=True, assets=[convert.summary_to_pb(s) for s in summaries]
             )

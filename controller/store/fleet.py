@@ -305,6 +305,16 @@ class FleetSql(Sql):
         ).fetchall()
         return [(_asset_from_row(row), row[13]) for row in rows]
 
+    def asset_page(self, after: str, limit: int) -> tuple[list[tuple[model.Asset, str]], int]:
+        """Up to `limit` assets with ids after `after`, in id order, and the fleet's size."""
+        rows = self.conn.execute(
+            "SELECT asset_id, kind, name, vendor, model, serial, site, room, rack, unit,"
+            " parent_id, labels, flags, agent_id FROM assets WHERE asset_id > ?"
+            " ORDER BY asset_id LIMIT ?", (after, limit),
+        ).fetchall()
+        total = int(self.conn.execute("SELECT count(*) FROM assets").fetchone()[0])
+        return [(_asset_from_row(row), row[13]) for row in rows], total
+
     def owners(self, asset_ids: Sequence[str]) -> dict[str, str]:
         """Which agent reports each of these assets (absent: no such asset)."""
         out: dict[str, str] = {}

@@ -15,6 +15,7 @@ from hotspare.tomlconf import ConfigError, parse_address
 SUBCOMMAND_MODULES = [
     "hotspare.cli.run_cmd",
     "hotspare.cli.query_cmd",
+    "hotspare.cli.history_cmd",
     "hotspare.cli.demo_cmd",
     "hotspare.cli.tui_cmd",
     "hotspare.cli.smart_cmd",

@@ -11,6 +11,9 @@ from typing import Any
 
 from hotspare import model
 
+PAGE_SIZE = 2_000
+MAX_PAGES = 10_000
+
 
 def register(sub: Any) -> None:
     assets = sub.add_parser("assets", help="list assets with their worst status")
@@ -73,8 +76,15 @@ def _table(rows: list[list[str]], headers: list[str]) -> str:
 async def _assets(address: str) -> list[model.AssetSummary]:
     from hotspare.client import ControllerClient
 
+    out: list[model.AssetSummary] = []
+    token = ""
     async with ControllerClient(address) as client:
-        return await client.list_assets()
+        for _ in range(MAX_PAGES):  # page by page: the controller never reads the whole fleet
+            page, token, _total = await client.list_assets_page(PAGE_SIZE, token)
+            out.extend(page)
+            if not token:
+                break
+    return out
 
 
 async def _detail(address: str, asset_id: str) -> model.AssetDetail:

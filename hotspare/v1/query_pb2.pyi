@@ -28,14 +28,22 @@ class AssetSummary(_message.Message):
     def __init__(self, asset: _Optional[_Union[_types_pb2.Asset, _Mapping]] = ..., worst_status: _Optional[_Union[_types_pb2.Status, str]] = ..., worst_reason: _Optional[str] = ..., last_seen_unix_ms: _Optional[int] = ..., agent_id: _Optional[str] = ..., agent_up: _Optional[bool] = ..., headline: _Optional[_Iterable[_Union[_types_pb2.Reading, _Mapping]]] = ..., alert_level: _Optional[int] = ...) -> None: ...
 
 class ListAssetsRequest(_message.Message):
-    __slots__ = ()
-    def __init__(self) -> None: ...
+    __slots__ = ("page_size", "page_token")
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    page_size: int
+    page_token: str
+    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
 
 class ListAssetsResponse(_message.Message):
-    __slots__ = ("assets",)
+    __slots__ = ("assets", "next_page_token", "total")
     ASSETS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_FIELD_NUMBER: _ClassVar[int]
     assets: _containers.RepeatedCompositeFieldContainer[AssetSummary]
-    def __init__(self, assets: _Optional[_Iterable[_Union[AssetSummary, _Mapping]]] = ...) -> None: ...
+    next_page_token: str
+    total: int
+    def __init__(self, assets: _Optional[_Iterable[_Union[AssetSummary, _Mapping]]] = ..., next_page_token: _Optional[str] = ..., total: _Optional[int] = ...) -> None: ...
 
 class GetAssetRequest(_message.Message):
     __slots__ = ("asset_id",)
@@ -86,8 +94,10 @@ class HistoryResponse(_message.Message):
     def __init__(self, points: _Optional[_Iterable[_Union[HistoryPoint, _Mapping]]] = ...) -> None: ...
 
 class WatchFleetRequest(_message.Message):
-    __slots__ = ()
-    def __init__(self) -> None: ...
+    __slots__ = ("skip_snapshot",)
+    SKIP_SNAPSHOT_FIELD_NUMBER: _ClassVar[int]
+    skip_snapshot: bool
+    def __init__(self, skip_snapshot: _Optional[bool] = ...) -> None: ...
 
 class FleetUpdate(_message.Message):
     __slots__ = ("snapshot", "assets")

@@ -36,7 +36,7 @@ async def test_tui_fleet_fills_and_opens_asset(running_controller, start_agent):
         table = fleet.query_one(DataTable)
         await pilot_wait(lambda: table.row_count >= 1 and "tui-host" in fleet.summaries, pilot)
         row = table.get_row("tui-host")
-        assert row[0] == "tui-host"
+        assert str(row[0]) == "tui-host"
         assert str(row[2]) in {"OK", "WARNING", "CRITICAL", "UNKNOWN"}
         table.move_cursor(row=table.get_row_index("tui-host"))
         await pilot.press("enter")

@@ -18,6 +18,7 @@ from hotspare import model, render
 from hotspare.client import ClientError
 from hotspare.maintenance import Matcher
 from tui.dialogs.prompt import PromptDialog
+from tui.marks import level_text
 
 if TYPE_CHECKING:
     from tui.app import HotSpareApp
@@ -43,7 +44,7 @@ class AlertsScreen(Screen[None]):
         yield Header()
         yield Static("alerts", id="alerts-status")
         table: DataTable[object] = DataTable(id="alerts", cursor_type="row", zebra_stripes=True)
-        for label in ("Level", "State", "Asset", "Sensor", "Summary", "Since", "Notes"):
+        for label in ("Level", "State", "Since", "Asset", "Sensor", "Summary", "Notes"):
             table.add_column(label, key=label.lower())
         yield table
         yield Footer()
@@ -76,14 +77,18 @@ class AlertsScreen(Screen[None]):
                       f"({len(alerts)} open)")
         table = self.query_one(DataTable)
         cursor = table.cursor_row
+        now = self.hs_app.now_ms()
         table.clear()
         for a in sorted(alerts, key=lambda a: (a.level, a.state != "firing", -a.started_ms)):
             notes = " ".join(x for x, on in (
                 (f"ack {a.acked_by}", a.acked_by), ("flapping", a.flapping), ("no data", a.no_data),
                 (a.held_reason, a.held_reason), (f"+{a.children} children", a.children)) if on)
-            table.add_row(level_text(a.level), a.state, a.asset_id, a.sensor_id,
-                          f"{a.summary}: {a.reason}", render.age_text(a.started_ms), notes,
-                          key=a.alert_id)
+            table.add_row(level_text(a.level), Text(a.state),
+                          Text(render.age_text(a.started_ms, now)),
+                          Text(render.safe_text(a.asset_id, 24)),
+                          Text(render.safe_text(a.sensor_id, 16)),
+                          Text(render.safe_text(f"{a.summary}: {a.reason}", 120)),
+                          Text(render.safe_text(notes, 80)), key=a.alert_id)
         if 0 <= cursor < table.row_count:
             table.move_cursor(row=cursor)
 
@@ -144,8 +149,3 @@ class AlertsScreen(Screen[None]):
 
     def action_reload(self) -> None:
         self.run_worker(self.load(), group="reload", exclusive=True)
-
-
-def level_text(level: int) -> Text:
-    style = {1: "bold white on red", 2: "bold red", 3: "bold yellow"}.get(level, "")
-    return Text(f"L{level}" if level else "-", style=style)
