@@ -13,7 +13,7 @@ import pytest
 
 from controller.demo import standby_lab
 from controller.demo.ipmi_lab import PASSWORD, USER, IpmiSim
-from tests.helpers import ROOT, AgentProc, ControllerProc, cli_json, wait_for
+from tests.helpers import ROOT, AgentProc, ControllerProc, cli, cli_json, wait_for
 
 DATA = ROOT / "tests" / "data" / "smartctl"
 FAKE_SMARTCTL = ROOT / "tests" / "fakes" / "smartctl.py"
@@ -65,7 +65,7 @@ def _agent_toml(asset: str, lab: standby_lab.Lab, disks: Path | None) -> str:
     member = lab.agent_toml.split("[[collectors.standby.members]]")
     block = next(b for b in member[1:] if f'asset = "{asset}"' in b)
     text = (f'[agent]\nid = "agent-{asset}"\nstate_dir = "state-{asset}"\n'
-            f'[agent.asset]\nid = "{asset}"\n'
+            f'[agent.asset]\nid = "{asset}"\nsite = "dc1"\n'
             "[agent.stream]\nflush_interval_seconds = 0.1\n"
             # the test machine's own CPU load is not the member's health here
             "[collectors.local]\nenabled = false\n"
@@ -103,6 +103,11 @@ def running_pair(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, extra_controll
     agents: list[AgentProc] = []
     try:
         controller.wait_ready()
+        # the standby's disk has a spare on the shelf, so readiness has no spare_missing reason
+        stocked = cli("spares", "stock", "add", "WDC WD20EFRX-68EUZN0", "--site", "dc1",
+                      "--quantity", "1", "--new-site", "--why", "test shelf", "--controller",
+                      controller.address)
+        assert stocked.returncode == 0, stocked.stderr
         secrets = tmp_path / "bmc-secrets.toml"
         secrets.write_text(f'[lab]\npassword = "{PASSWORD}"\n')
         secrets.chmod(0o600)

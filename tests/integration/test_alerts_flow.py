@@ -104,7 +104,7 @@ def test_alerts_maintenance_window_holds_then_one_notification(tmp_path):
     agent = ScriptedAgent(ctl.address, "ag3", "srv3")
     try:
         added = cli("maintenance", "add", "--name", "swap fans", "--start", "00:00", "--end",
-                    "00:00", "--asset", "srv3", "--controller", ctl.address)
+                    "24:00", "--asset", "srv3", "--controller", ctl.address)
         assert added.returncode == 0, added.stderr
         window_id = added.stdout.split()[2]
         agent.send("inlet", 99, int(time.time() * 1000))

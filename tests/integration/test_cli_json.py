@@ -28,6 +28,41 @@ COVERED: dict[str, str] = {
     "ipmi probe": "tests/integration/test_cli_json.py::test_cli_json_ipmi_probe",
     "smart probe": "tests/integration/test_smart_agent.py::test_smart_probe_cli_json",
     "snmp probe": "tests/integration/test_snmp.py::test_snmp_probe_cli",
+    "history": "tests/tui/test_fleet_live_pilot.py::test_cli_history_json_agrees_with_asset_screen",
+    "standby list": "tests/integration/test_demo_standby.py::"
+                    "test_demo_core_banking_ready_within_30s_and_the_lab_steers_it",
+    "standby show": "tests/integration/test_standby.py::"
+                    "test_standby_readiness_follows_every_fault_and_recovers",
+    "failover preflight": "tests/integration/test_standby.py::"
+                          "test_standby_readiness_follows_every_fault_and_recovers",
+    "failover switchover": "tests/integration/test_switchover.py::"
+                           "test_switchover_planned_dry_run_repeat_history_and_drill",
+    "failover history": "tests/integration/test_switchover.py::"
+                        "test_switchover_planned_dry_run_repeat_history_and_drill",
+    "failover confirm-fenced": "tests/integration/test_switchover.py::"
+                               "test_switchover_blocked_when_fencing_fails_then_confirmed_by_hand",
+    "drill run": "tests/integration/test_switchover.py::"
+                 "test_switchover_planned_dry_run_repeat_history_and_drill",
+    "drill history": "tests/integration/test_switchover.py::"
+                     "test_switchover_planned_dry_run_repeat_history_and_drill",
+    "spares parts": "tests/integration/test_spares_flow.py::"
+                    "test_spares_failing_disk_reserves_report_shows_it_and_replacement_consumes",
+    "spares report": "tests/integration/test_spares_flow.py::"
+                     "test_spares_failing_disk_reserves_report_shows_it_and_replacement_consumes",
+    "spares reservations": "tests/integration/test_spares_flow.py::"
+                           "test_spares_failing_disk_reserves_report_shows_it_and_replacement_consumes",
+    "spares stock add": "tests/integration/test_spares_flow.py::"
+                        "test_spares_bad_input_is_refused_with_file_line_and_numbers",
+    "spares stock import": "tests/integration/test_spares_flow.py::"
+                           "test_spares_bad_input_is_refused_with_file_line_and_numbers",
+    "spares stock list": "tests/integration/test_spares_flow.py::"
+                         "test_spares_bad_input_is_refused_with_file_line_and_numbers",
+    "spares stock log": "tests/integration/test_spares_flow.py::"
+                        "test_spares_bad_input_is_refused_with_file_line_and_numbers",
+    "spares stock receive": "tests/integration/test_spares_flow.py::"
+                            "test_spares_bad_input_is_refused_with_file_line_and_numbers",
+    "spares stock remove": "tests/integration/test_spares_flow.py::"
+                           "test_spares_bad_input_is_refused_with_file_line_and_numbers",
 }
 
 CONFIG = """

@@ -142,7 +142,11 @@ def test_spares_bad_input_is_refused_with_file_line_and_numbers(running_controll
         assert "Traceback" not in proc.stderr and "nothing imported" in proc.stderr
     (item,) = cli_json(*_ctl(addr, "spares", "stock", "list"))["stock"]
     assert item["on_hand"] == 2  # nothing half-imported (site.csv's good first row too)
-    assert len(cli_json(*_ctl(addr, "spares", "stock", "log"))["changes"]) == 1
+    good = tmp_path / "good.csv"
+    good.write_text("part_number,site,quantity\nFAN-9,lon,3\n")
+    imported = cli_json(*_ctl(addr, "spares", "stock", "import", str(good), "--why", "count"))
+    assert isinstance(imported, dict)
+    assert len(cli_json(*_ctl(addr, "spares", "stock", "log"))["changes"]) == 2
     proc = cli(*_ctl(addr, "spares", "stock", "remove", "PSU-1", "--site", "lon", "--quantity",
                      "7", "--why", "oops"))
     assert proc.returncode == 1 and "cannot remove 7 on hand" in proc.stderr
