@@ -1,5 +1,8 @@
 """Fleet aggregate SQL: agents and their streams, assets, components with history, readings."""
 
+# Slightly over ~500 lines: one aggregate's SQL (ingest, assets, components with their history,
+# readings, retention) kept together so the ingest transaction sees every table it writes.
+
 from __future__ import annotations
 
 import json
