@@ -30,6 +30,21 @@ class Limits:
     max_future_seconds: float = 300.0
 
 
+INT64_MAX = 2**63 - 1  # SQLite's integers: a larger one would fail the whole group commit
+
+
+def _check_int64(msg: agent_pb2.ReadingBatch) -> None:
+    """Refuse (with the reason) unsigned wire integers the store cannot hold."""
+    named = [("seq", msg.seq), ("stream_epoch", msg.stream_epoch),
+             ("dropped_batches_total", msg.dropped_batches_total)]
+    named += [(f"component {c.component_id!r} capacity_bytes", c.capacity_bytes)
+              for c in msg.components]
+    named += [(f"gap of {g.asset_id!r} readings_dropped", g.readings_dropped) for g in msg.gaps]
+    for what, value in named:
+        if value > INT64_MAX:
+            raise BatchRejected(f"batch seq {msg.seq}: {what} = {value} is beyond 2^63-1")
+
+
 def validate(
     msg: agent_pb2.ReadingBatch, agent_id: str, epoch: int, limits: Limits, now_ms: int
 ) -> IngestItem:
@@ -42,6 +57,7 @@ def validate(
         raise BatchRejected(f"batch epoch {msg.stream_epoch} is not this stream's epoch {epoch}")
     if msg.seq <= 0:
         raise BatchRejected("batch seq must be >= 1")
+    _check_int64(msg)
     count = len(msg.readings) + len(msg.events) + len(msg.components) + len(msg.assets)
     if count > limits.max_batch_readings:
         raise BatchRejected(

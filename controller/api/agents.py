@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 import grpc
 
 from controller.commands import CommandRouter
-from controller.ingest import BatchRejected, IngestWriter, Limits, validate
+from controller.ingest import INT64_MAX, BatchRejected, IngestWriter, Limits, validate
 from hotspare import convert, model
 from hotspare.v1 import agent_pb2, agent_pb2_grpc
 
@@ -48,6 +48,9 @@ class AgentService(agent_pb2_grpc.AgentServiceServicer):
         if not hello.agent_id.strip():
             await context.abort(grpc.StatusCode.INVALID_ARGUMENT, "Hello has an empty agent_id")
         agent_id, epoch = hello.agent_id, hello.stream_epoch
+        if epoch > INT64_MAX:
+            await context.abort(grpc.StatusCode.INVALID_ARGUMENT,
+                                f"Hello stream_epoch {epoch} is beyond 2^63-1")
         highest = await self._register(hello)
         outbound: asyncio.Queue[agent_pb2.ControllerMessage | None] = asyncio.Queue()
         outbound.put_nowait(agent_pb2.ControllerMessage(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TypeVar
@@ -18,6 +19,7 @@ from controller.store.records import (
     ComponentRecord,
     IngestItem,
     IngestResult,
+    StoreError,
 )
 from controller.store.spares import SparesSql
 from controller.store.spares_repo import SparesRepo
@@ -44,7 +46,27 @@ class Store:
         self.spares = SparesSql(self.conn)
 
     def migrate(self) -> int:
+        schema.check(self.conn, self.path)
         return schema.migrate(self.conn, self.path)
+
+    def check(self, full: bool = True) -> int:
+        """Integrity check and schema version (for `hotspare controller check`)."""
+        schema.check(self.conn, self.path, full=full)
+        return self.schema_version()
+
+    def backup(self, target: Path) -> None:
+        """An online, consistent copy through SQLite's backup API (readers and writers go on)."""
+        if target.exists():
+            raise StoreError(f"{target}: already exists; choose a new file")
+        try:
+            dest = sqlite3.connect(str(target))
+            try:
+                self.conn.backup(dest, pages=1024)
+            finally:
+                dest.close()
+            target.chmod(0o600)
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreError(f"{target}: backup failed: {exc}") from None
 
     def schema_version(self) -> int:
         return schema.schema_version(self.conn)

@@ -407,6 +407,11 @@ def migrate(conn: sqlite3.Connection, path: Path) -> int:
         "applied_ms INTEGER NOT NULL)"
     )
     done = {row[0] for row in conn.execute("SELECT version FROM schema_migrations")}
+    newest = max(v for v, _ in MIGRATIONS)
+    if done and max(done) > newest:
+        raise StoreError(
+            f"{path}: written by a newer HotSpare (schema version {max(done)}, this one knows up "
+            f"to {newest}); run that version, or restore a backup made for this one")
     for version, sql in MIGRATIONS:
         if version in done:
             continue
@@ -421,6 +426,20 @@ def migrate(conn: sqlite3.Connection, path: Path) -> int:
             conn.execute("ROLLBACK")
             raise StoreError(f"{path}: migration {version} failed: {exc}") from exc
     return schema_version(conn)
+
+
+def check(conn: sqlite3.Connection, path: Path, *, full: bool = False) -> None:
+    """SQLite's own integrity check (quick by default); raises StoreError naming what is wrong."""
+    pragma = "integrity_check" if full else "quick_check"
+    try:
+        rows = [r[0] for r in conn.execute(f"PRAGMA {pragma}(20)")]
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{path}: not a usable database ({exc}); restore it from a backup"
+                         " (hotspare controller backup) or move it away to start empty") from None
+    if rows != ["ok"]:
+        first = "; ".join(rows[:3])
+        raise StoreError(f"{path}: the database is damaged ({first}); restore it from a backup"
+                         " (hotspare controller backup) or move it away to start empty")
 
 
 def schema_version(conn: sqlite3.Connection) -> int:

@@ -30,7 +30,10 @@ def connect(path: Path, synchronous: str = "NORMAL") -> sqlite3.Connection:
         conn.execute("PRAGMA busy_timeout=5000")
         conn.execute("PRAGMA foreign_keys=ON")
     except (OSError, sqlite3.Error) as exc:
-        raise StoreError(f"{path}: cannot open database: {exc}") from exc
+        advice = "" if isinstance(exc, OSError) else (
+            "; restore it from a backup (hotspare controller backup) or move it away to start"
+            " empty")
+        raise StoreError(f"{path}: cannot open database: {exc}{advice}") from exc
     return conn
 
 

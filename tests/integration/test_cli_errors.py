@@ -134,7 +134,6 @@ def test_cli_errors_truncated_database(tmp_path):
     _one_line_error(proc, "controller cannot start", str(db))
 
 
-@pytest.mark.xfail(strict=True, reason="store check lands with the store split")
 def test_cli_errors_database_of_a_newer_schema(tmp_path):
     data = _database(tmp_path)
     newer = tmp_path / "newer"
