@@ -101,6 +101,7 @@ def running_pair(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, extra_controll
                       + group_toml)
     controller = ControllerProc(tmp_path / "data", extra=["--config", str(config)])
     agents: list[AgentProc] = []
+    pair: Pair | None = None
     try:
         controller.wait_ready()
         # the standby's disk has a spare on the shelf, so readiness has no spare_missing reason
@@ -125,10 +126,13 @@ def running_pair(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, extra_controll
                                 "agent-a"))
         agents.append(AgentProc(tmp_path, controller.address, _agent_toml("srv-b", lab, disks),
                                 "agent-b"))
-        yield Pair(controller, lab, bmcs, disks, agents)
+        pair = Pair(controller, lab, bmcs, disks, agents)
+        yield pair
     finally:
         for a in agents:
             a.stop()
         controller.stop()
+        if pair is not None and pair.controller is not controller:  # a test restarted it
+            pair.controller.stop()
         for sim in bmcs.values():
             sim.stop()

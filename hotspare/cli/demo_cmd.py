@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from pathlib import Path
 from typing import Any
@@ -19,9 +20,15 @@ def register(sub: Any) -> None:
     demo.set_defaults(func=cmd_demo)
 
 
+def _stop_on_sigterm(signum: int, frame: object) -> None:
+    """SIGTERM ends the demo like Ctrl-C, so its controller, agent and labs are stopped too."""
+    raise KeyboardInterrupt
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from controller.demo.run import print_summary, start
 
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
     demo = start(Path(args.data_dir), args.port, with_labs=not args.no_labs)
     print(f"[demo] controller on {demo.address}, data in {demo.data_dir}/ "
           f"(logs: controller.log, agent.log)", flush=True)

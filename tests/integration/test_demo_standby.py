@@ -54,6 +54,20 @@ def test_demo_core_banking_ready_within_30s_and_the_lab_steers_it(tmp_path: Path
     finally:
         demo.stop(timeout=30)
 
+    def leftovers() -> list[str]:  # the demo's controller, agent and labs end with it
+        found = []
+        for proc in Path("/proc").iterdir():
+            if proc.name.isdigit():
+                try:
+                    cmd = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+                except OSError:
+                    continue
+                if str(data) in cmd:
+                    found.append(cmd)
+        return found
+
+    wait_for(lambda: not leftovers(), 20, 0.5, "no process of the demo left")
+
 
 def test_demo_port_taken_is_a_clear_error(tmp_path: Path) -> None:
     with socket.socket() as s:
