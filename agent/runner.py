@@ -8,7 +8,6 @@ import faulthandler
 import logging
 import signal
 from pathlib import Path
-from typing import cast
 
 from agent.actions import ActionError, CommandJournal, Dispatcher, PowerAction
 from agent.actions.power import BmcProvider
@@ -54,9 +53,8 @@ class Agent:
         for name, cfg in self.config.collectors.items():
             collector = module_for(name).build(cfg, context)
             self.collectors.append((collector, cfg.interval_seconds, cfg.timeout_seconds))
-        providers = [c for c, _, _ in self.collectors if hasattr(c, "bmc_handle")]
-        self.dispatcher = Dispatcher(self.config.agent_id,
-                                     [PowerAction(cast(list[BmcProvider], providers))],
+        providers = [c for c, _, _ in self.collectors if isinstance(c, BmcProvider)]
+        self.dispatcher = Dispatcher(self.config.agent_id, [PowerAction(providers)],
                                      self.journal, self.epochs)
 
     async def execute(self, command: model.Command) -> model.CommandResult:

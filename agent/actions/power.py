@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
-from typing import Protocol
+from collections.abc import Callable, Sequence
+from typing import Protocol, runtime_checkable
 
 from agent.actions.base import ActionContext
 from agent.collectors.ipmi.bmc import BmcError
@@ -24,6 +24,7 @@ class Bmc(Protocol):
     async def set_power(self, state: str, timeout_seconds: float) -> None: ...
 
 
+@runtime_checkable
 class BmcProvider(Protocol):
     """A collector that can lend the BMC of an asset it polls."""
 
@@ -35,7 +36,7 @@ class PowerAction:
 
     actions: tuple[str, ...] = ("power", "fence")
 
-    def __init__(self, providers: list[BmcProvider]) -> None:
+    def __init__(self, providers: Sequence[BmcProvider]) -> None:
         self._providers = providers
 
     def bmc(self, asset_id: str) -> Bmc | None:
