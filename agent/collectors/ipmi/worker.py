@@ -117,7 +117,10 @@ async def serve(out_fd: int) -> None:
                 reply = ("err", "error", "worker not opened")
             else:
                 reply = await thread.run(bmc.call, op, args)
-            await thread.run(write, encode(reply))
+            try:
+                await thread.run(write, encode(reply))
+            except OSError:  # the agent is gone (or dropped us): nobody to answer
+                return
     finally:
         if bmc is not None:
             await thread.run(bmc.drop)
