@@ -106,13 +106,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--polls", type=int, default=30)
     parser.add_argument("--bad", type=int, default=3, help="clients with a wrong password")
+    parser.add_argument("--modes", default="shared,workers", help="shared, workers or both")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         good, bad = IpmiSim(Path(tmp), "good", "SN1"), IpmiSim(Path(tmp), "bad", "SN2")
         try:
             print(f"load average before: {os.getloadavg()[0]:.2f}")
-            for mode, clients in (("shared", 0), ("shared", args.bad), ("workers", 0),
-                                  ("workers", args.bad)):
+            runs = [(mode, clients) for mode in args.modes.split(",")
+                    for clients in (0, args.bad)]
+            for mode, clients in runs:
                 times = asyncio.run(_run(mode, good.port, bad.port, clients, args.polls))
                 print(_summary(f"{mode}, {clients} bad", times))
             print(f"load average after: {os.getloadavg()[0]:.2f}")
