@@ -56,10 +56,10 @@ class Agent:
         for name, cfg in self.config.collectors.items():
             collector = module_for(name).build(cfg, context)
             self.collectors.append((collector, cfg.interval_seconds, cfg.timeout_seconds))
-        providers = [c for c, _, _ in self.collectors if hasattr(c, "bmc_handle")]
+        providers = [c for c, _, _ in self.collectors if isinstance(c, BmcProvider)]
         members = [c for c, _, _ in self.collectors if hasattr(c, "member_for")]
         self.dispatcher = Dispatcher(self.config.agent_id,
-                                     [PowerAction(cast(list[BmcProvider], providers)),
+                                     [PowerAction(providers),
                                       StandbyAction(cast(list[MemberProvider], members))],
                                      self.journal, self.epochs)
 

@@ -45,7 +45,10 @@ class Dispatcher:
             result = await self._execute(command, received)
             fut.set_result(result)
             return result
-        except BaseException as exc:
+        except asyncio.CancelledError:
+            fut.cancel()
+            raise
+        except Exception as exc:
             fut.set_exception(exc)
             fut.exception()  # retrieved: joiners re-raise it, nobody else needs to
             raise

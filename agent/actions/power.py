@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import functools
-from collections.abc import Awaitable, Callable
-from typing import Protocol
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Protocol, runtime_checkable
 
 from agent.actions.base import ActionContext
 from agent.collectors.ipmi.bmc import BmcError, BmcUnreachable
@@ -25,6 +25,7 @@ class Bmc(Protocol):
     async def set_power(self, state: str, timeout_seconds: float) -> None: ...
 
 
+@runtime_checkable
 class BmcProvider(Protocol):
     """A collector that can lend the BMC of an asset it polls."""
 
@@ -36,7 +37,7 @@ class PowerAction:
 
     actions: tuple[str, ...] = ("power", "fence")
 
-    def __init__(self, providers: list[BmcProvider]) -> None:
+    def __init__(self, providers: Sequence[BmcProvider]) -> None:
         self._providers = providers
 
     def bmc(self, asset_id: str) -> Bmc | None:

@@ -179,6 +179,11 @@ retries = 0
     assert "insecure_transport" not in assets["core-switch"]["flags"]
     assert assets["core-switch"]["location"]["rack"] == "r2"
     assert "allowed because" in agent.log() and akey not in agent.log()
+    # the scheduler times the real cycle (the polls, not just starting them) and reports it
+    health = readings("poller")["collector:snmp"]
+    assert health["labels"]["devices_total"] == "3" and health["value"] > 0.001
+    assert int(health["labels"]["devices_polled"]) + int(
+        health["labels"]["devices_backing_off"]) + int(health["labels"]["devices_skipped"]) == 3
 
 
 def _garbage(data: bytes) -> bytes:

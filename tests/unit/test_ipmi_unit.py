@@ -107,3 +107,23 @@ def test_ipmi_error_mapping():
     assert _map(Exception("Incorrect password provided")).kind == "auth_failed"
     assert _map(Exception("None")).kind == "unreachable"
     assert _map(Exception("Session no longer connected")).kind == "unreachable"
+
+
+def test_ipmi_pyghmi_stays_in_the_worker_process():
+    """Only transport.py imports pyghmi, and only the worker imports transport: the agent
+    process never loads pyghmi, so its shared I/O loop is never shared between BMCs."""
+    import ast
+
+    root = Path(__file__).resolve().parents[2]
+    importers: dict[str, set[str]] = {"pyghmi": set(), "agent.collectors.ipmi.transport": set()}
+    for package in ("agent", "hotspare", "controller", "tui"):
+        for path in (root / package).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text())):
+                names = ([a.name for a in node.names] if isinstance(node, ast.Import) else
+                         [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+                for name in names:
+                    for wanted, found in importers.items():
+                        if name == wanted or name.startswith(wanted + "."):
+                            found.add(str(path.relative_to(root)))
+    assert importers["pyghmi"] == {"agent/collectors/ipmi/transport.py"}
+    assert importers["agent.collectors.ipmi.transport"] == {"agent/collectors/ipmi/worker.py"}

@@ -105,6 +105,7 @@ class BmcWorker:
         async with gate:
             env = dict(os.environ)
             env["PYTHONPATH"] = _ROOT + os.pathsep + env.get("PYTHONPATH", "")
+            env["HOTSPARE_WORKER_LOG_LEVEL"] = str(logging.getLogger().getEffectiveLevel())
             proc = await asyncio.create_subprocess_exec(
                 sys.executable, "-m", "agent.collectors.ipmi.worker",
                 stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, env=env,

@@ -19,6 +19,16 @@ from agent.collectors.ipmi.transport import BmcSession
 from hotspare.threads import SerialWorker
 
 log = logging.getLogger("hotspare.agent.ipmi.worker")
+LOG_LEVEL_ENV = "HOTSPARE_WORKER_LOG_LEVEL"
+
+
+class _Formatter(logging.Formatter):
+    """One line per event, as the agent writes them, with this worker's PID."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        ts = self.formatTime(record, "%Y-%m-%dT%H:%M:%S")
+        return (f"{ts} {record.levelname.lower()} {record.name}[{record.process}] "
+                f"{record.getMessage()}")
 class _Bmc:
     """The session and the calls the collector and the actions make (run on one thread)."""
 
@@ -107,7 +117,10 @@ async def serve(out_fd: int) -> None:
                 reply = ("err", "error", "worker not opened")
             else:
                 reply = await thread.run(bmc.call, op, args)
-            await thread.run(write, encode(reply))
+            try:
+                await thread.run(write, encode(reply))
+            except OSError:  # the agent is gone (or dropped us): nobody to answer
+                return
     finally:
         if bmc is not None:
             await thread.run(bmc.drop)
@@ -118,8 +131,10 @@ def main() -> None:
     # stdout carries frames only: anything printed by a library goes to stderr instead
     out_fd = os.dup(1)
     os.dup2(2, 1)
-    logging.basicConfig(level=logging.INFO, stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(name)s[%(process)d]: %(message)s")
+    handler = logging.StreamHandler(sys.stderr)  # the agent's log: same level, same format
+    handler.setFormatter(_Formatter())
+    logging.getLogger().handlers[:] = [handler]
+    logging.getLogger().setLevel(int(os.environ.get(LOG_LEVEL_ENV, logging.INFO)))
     asyncio.run(serve(out_fd))
 
 
