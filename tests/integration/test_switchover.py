@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.failover_checker import check_lab, read_roles
-from tests.helpers import ControllerProc, cli, cli_json, wait_for
+from tests.helpers import ControllerProc, cli, cli_json, hotspare_cmd, wait_for
 from tests.standby_pair import Pair, running_pair
 
 pytestmark = pytest.mark.integration
@@ -138,24 +139,25 @@ def test_switchover_blocked_when_fencing_fails_then_confirmed_by_hand(pair: Pair
     wait_for(lambda: level1() is None, 10, 0.3, "fencing alert resolved")
 
 
-def test_switchover_resumes_after_controller_kill9_without_repeating(pair: Pair,
-                                                                     tmp_path: Path) -> None:
+@pytest.mark.parametrize(("slow", "step"), [("srv-a", "demote"), ("srv-b", "promote")])
+def test_switchover_resumes_after_controller_kill9_without_repeating(
+        pair: Pair, slow: str, step: str) -> None:
+    """The controller dies while a step's side effect is under way; it resumes, never repeats."""
     pair.wait_verdict("ready", seconds=40)
-    pair.set_state("srv-b", promote_delay_seconds=3)  # the promote takes 3 s on the member
-    proc = __import__("subprocess").Popen(
-        [*__import__("tests.helpers", fromlist=["hotspare_cmd"]).hotspare_cmd(
-            "failover", "switchover", "core-banking", "--reason", "kill test", "--yes",
-            "--request-id", "r-kill", "--controller", pair.controller.address)],
-        stdout=__import__("subprocess").DEVNULL, stderr=__import__("subprocess").DEVNULL)
+    pair.set_state(slow, **{f"{step}_delay_seconds": 3})  # the member takes 3 s for this step
+    proc = subprocess.Popen(hotspare_cmd(
+        "failover", "switchover", "core-banking", "--reason", "kill test", "--yes",
+        "--request-id", "r-kill", "--controller", pair.controller.address),
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
-    def promoting() -> bool:
+    def started() -> bool:
         doc = cli_json("failover", "history", "core-banking", "--controller",
                        pair.controller.address)["switchovers"]
-        return bool(doc) and any(s["step"] == "promote" and s["state"] == "started"
+        return bool(doc) and any(s["step"] == step and s["state"] == "started"
                                  for s in doc[0]["steps"])
 
-    wait_for(promoting, 30, 0.1, "promote step started")
-    pair.controller.kill9()  # the controller dies while the member is promoting
+    wait_for(started, 30, 0.1, f"{step} step started")
+    pair.controller.kill9()  # the controller dies while the member is working on the step
     proc.wait(timeout=30)
     restarted = ControllerProc(pair.controller.data_dir, port=pair.controller.port,
                                extra=["--config", str(pair.controller.data_dir.parent /
@@ -170,7 +172,31 @@ def test_switchover_resumes_after_controller_kill9_without_repeating(pair: Pair,
 
     sw = wait_for(finished, 40, 0.3, "resumed switchover done")
     assert sw["request_id"] == "r-kill"
-    promotes = [c for c in read_roles(pair.lab.state_dir / "srv-b.roles.log")
-                if c.role == "active"]
-    assert [c.command_id for c in promotes] == ["r-kill/promote"]  # resumed, never repeated
+    role = "standby" if step == "demote" else "active"
+    acted = [c.command_id for c in read_roles(pair.lab.state_dir / f"{slow}.roles.log")
+             if c.role == role]
+    assert acted == [f"r-kill/{step}"]  # resumed, never repeated
+    assert check_lab(pair.lab.state_dir, bmc_power_files(pair), "srv-a") == []
+
+
+def test_switchover_fails_cleanly_when_the_standby_agent_dies_mid_way(pair: Pair) -> None:
+    pair.wait_verdict("ready", seconds=40)
+    pair.set_state("srv-b", promote_delay_seconds=2)
+    proc = subprocess.Popen(hotspare_cmd(
+        "failover", "switchover", "core-banking", "--reason", "agent dies", "--yes", "--json",
+        "--controller", pair.controller.address), stdout=subprocess.PIPE, text=True)
+
+    def promoting() -> bool:
+        doc = cli_json("failover", "history", "core-banking", "--controller",
+                       pair.controller.address)["switchovers"]
+        return bool(doc) and any(s["step"] == "promote" and s["state"] == "started"
+                                 for s in doc[0]["steps"])
+
+    wait_for(promoting, 30, 0.1, "promote started")
+    pair.agents[2].kill9()  # srv-b's own agent dies while promoting
+    out, _ = proc.communicate(timeout=90)
+    sw = json.loads(out)
+    assert proc.returncode == 1 and sw["state"] == "failed", sw
+    assert "promote" in str(sw["outcome_reason"]) or "verify" in str(sw["outcome_reason"])
+    # whatever the member did on its own, never two actives and epochs only go up
     assert check_lab(pair.lab.state_dir, bmc_power_files(pair), "srv-a") == []

@@ -132,3 +132,20 @@ def test_readiness_unknown_member_and_agent_down() -> None:
     down = dataclasses.replace(member("b", "standby"), agent_up=False)
     r = run(member("a", "active"), down)
     assert {"agent_down", "lag_stale", "heartbeat_stale"} <= codes(r)
+
+
+def test_readiness_network_pair_roles_from_vrrp_without_replication() -> None:
+    """A VRRP router pair: roles from vrrpOperState (3 master, 2 backup), no lag to judge."""
+    routers = StandbyGroup("edge", ("r1", "r2"), "r1", GroupLimits(drill_max_age_days=0),
+                           (), {}, replication=False)
+
+    def router(asset: str, state: float) -> Evidence:
+        return Evidence(asset, True, True, 10.0, (
+            _r(asset, "vrrp:1", K.STANDBY_ROLE, state, vrid="1"),
+            _r(asset, "standby:heartbeat", K.HEARTBEAT, 0.0)))
+
+    r = evaluate(routers, {"r1": router("r1", 3.0), "r2": router("r2", 2.0)}, NOW)
+    assert [m.role for m in r.members] == [Role.ACTIVE, Role.STANDBY]
+    assert not {"lag_missing", "no_active", "two_actives"} & codes(r)
+    both = evaluate(routers, {"r1": router("r1", 3.0), "r2": router("r2", 3.0)}, NOW)
+    assert "two_actives" in codes(both)
