@@ -40,6 +40,7 @@ class ControllerConfig:
     tls_cert_file: str = ""
     tls_key_file: str = ""
     tls_client_ca_file: str = ""
+    metrics_listen: str = ""  # HOST:PORT of /metrics; "" serves none
     alerts: AlertsConfig = field(default_factory=AlertsConfig)
 
     @property
@@ -48,7 +49,8 @@ class ControllerConfig:
 
 
 def load_config(
-    path: Path | None, listen: str | None = None, data_dir: str | None = None
+    path: Path | None, listen: str | None = None, data_dir: str | None = None,
+    metrics_listen: str | None = None,
 ) -> ControllerConfig:
     """Defaults, then the file (if any), then command-line overrides."""
     cfg = ControllerConfig()
@@ -74,6 +76,7 @@ def load_config(
             tls_cert_file=sec.str("tls_cert_file", ""),
             tls_key_file=sec.str("tls_key_file", ""),
             tls_client_ca_file=sec.str("tls_client_ca_file", ""),
+            metrics_listen=_metrics_listen(root.table_("metrics")),
             alerts=_alerts(root.table_("alerts")),
         )
         sec.finish()
@@ -86,7 +89,25 @@ def load_config(
         cfg = replace(cfg, listen=listen)
     if data_dir is not None:
         cfg = replace(cfg, data_dir=Path(data_dir))
+    if metrics_listen is not None:
+        try:
+            parse_address(metrics_listen)
+        except ValueError as exc:
+            raise ConfigError(f"--metrics-listen: {exc}") from None
+        cfg = replace(cfg, metrics_listen=metrics_listen)
     return cfg
+
+
+def _metrics_listen(sec: Section) -> str:
+    """[metrics] listen = "HOST:PORT" (absent or "": no metrics endpoint)."""
+    listen = sec.str("listen", "")
+    if listen:
+        try:
+            parse_address(listen)
+        except ValueError as exc:
+            raise sec.error("listen", str(exc)) from None
+    sec.finish()
+    return listen
 
 
 _CONDITIONS = {"above", "below", "status", "absent", "rate"}

@@ -21,6 +21,7 @@ from controller.commands import CommandRouter, Commands
 from controller.config import ControllerConfig
 from controller.hub import FleetHub
 from controller.ingest import IngestWriter, Limits
+from controller.metrics import ControllerMetrics, Sources
 from controller.queries import Queries
 from controller.store import Database, IngestResult
 from hotspare import convert
@@ -52,6 +53,7 @@ class Controller:
         self.port = 0
         self._tasks: list[asyncio.Task[None]] = []
         self.health = health.aio.HealthServicer()
+        self.metrics: ControllerMetrics | None = None
 
     def _committed(self, result: IngestResult) -> None:
         self.hub.publish(result.changed_assets)
@@ -74,15 +76,18 @@ class Controller:
             ]
         )
         limits = Limits(self.config.max_batch_readings, self.config.max_future_seconds)
-        agent_pb2_grpc.add_AgentServiceServicer_to_server(
-            AgentService(self.writer, self._register, self.router, limits), self.server
-        )
+        agents = AgentService(self.writer, self._register, self.router, limits)
+        agent_pb2_grpc.add_AgentServiceServicer_to_server(agents, self.server)
         query_pb2_grpc.add_QueryServiceServicer_to_server(QueryService(self.queries), self.server)
         health_pb2_grpc.add_HealthServicer_to_server(self.health, self.server)
         alerts_pb2_grpc.add_AlertServiceServicer_to_server(
             AlertService(self.alerting, self.db), self.server)
         control_pb2_grpc.add_ControlServiceServicer_to_server(
             ControlService(self.db, self.commands), self.server)
+        if self.config.metrics_listen:  # bound first: a taken port stops us before any serving
+            self.metrics = ControllerMetrics(self.config.metrics_listen, Sources(
+                self.writer, agents.refused_total, self.router, self.alerting, self.db))
+            await self.metrics.start()
         self.port = self._bind(self.server)
         self.writer.start()
         self.alerting.start()
@@ -124,6 +129,8 @@ class Controller:
         await self.health.enter_graceful_shutdown()
         if self.server is not None:
             await self.server.stop(grace_seconds)
+        if self.metrics is not None:
+            await self.metrics.stop()
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
@@ -140,7 +147,11 @@ async def main(config: ControllerConfig, ready: asyncio.Event | None = None) -> 
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     controller = Controller(config)
-    await controller.start()
+    try:
+        await controller.start()
+    except BaseException:  # nothing half-started stays behind: close what start() opened
+        await controller.stop(grace_seconds=0)
+        raise
     if ready is not None:
         ready.set()
     await stop.wait()
