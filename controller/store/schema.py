@@ -264,6 +264,11 @@ def migrate(conn: sqlite3.Connection, path: Path) -> int:
         "applied_ms INTEGER NOT NULL)"
     )
     done = {row[0] for row in conn.execute("SELECT version FROM schema_migrations")}
+    known = max(version for version, _ in MIGRATIONS)
+    if done and max(done) > known:  # a downgrade: never write to a schema we do not know
+        raise StoreError(f"{path}: database schema version {max(done)} is newer than this "
+                         f"controller knows ({known}); run the newer HotSpare or restore a backup "
+                         "taken before the upgrade")
     for version, sql in MIGRATIONS:
         if version in done:
             continue
