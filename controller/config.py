@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from controller.alerts.rules import Rule
 from hotspare import model
@@ -41,6 +42,7 @@ class ControllerConfig:
     tls_key_file: str = ""
     tls_client_ca_file: str = ""
     metrics_listen: str = ""  # HOST:PORT of /metrics; "" serves none
+    metrics_reading_series: int = 0  # per-sensor gauges of the fleet's readings, at most this many
     alerts: AlertsConfig = field(default_factory=AlertsConfig)
 
     @property
@@ -76,7 +78,7 @@ def load_config(
             tls_cert_file=sec.str("tls_cert_file", ""),
             tls_key_file=sec.str("tls_key_file", ""),
             tls_client_ca_file=sec.str("tls_client_ca_file", ""),
-            metrics_listen=_metrics_listen(root.table_("metrics")),
+            **_metrics(root.table_("metrics")),
             alerts=_alerts(root.table_("alerts")),
         )
         sec.finish()
@@ -98,16 +100,21 @@ def load_config(
     return cfg
 
 
-def _metrics_listen(sec: Section) -> str:
-    """[metrics] listen = "HOST:PORT" (absent or "": no metrics endpoint)."""
+def _metrics(sec: Section) -> dict[str, Any]:
+    """[metrics] listen = "HOST:PORT" (absent or "": no endpoint); fleet readings as gauges."""
     listen = sec.str("listen", "")
     if listen:
         try:
             parse_address(listen)
         except ValueError as exc:
             raise sec.error("listen", str(exc)) from None
+    series = 0
+    if sec.bool("fleet_readings", False):
+        series = sec.int("max_reading_series", 10_000, minimum=1)
+    elif "max_reading_series" in sec.data:
+        raise sec.error("max_reading_series", "only with fleet_readings = true")
     sec.finish()
-    return listen
+    return {"metrics_listen": listen, "metrics_reading_series": series}
 
 
 _CONDITIONS = {"above", "below", "status", "absent", "rate"}

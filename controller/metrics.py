@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
 from prometheus_client import CollectorRegistry, Histogram, PlatformCollector, ProcessCollector
@@ -23,8 +23,8 @@ from controller import fleet
 from controller.alerts.runtime import Alerting
 from controller.commands import CommandRouter
 from controller.ingest import IngestWriter
-from controller.store import Database, OpsSnapshot, ops_snapshot
-from hotspare import __version__
+from controller.store import AgentRow, Database, OpsSnapshot, Store, ops_snapshot
+from hotspare import __version__, model
 from hotspare.metrics_http import MetricsEndpoint
 
 log = logging.getLogger("hotspare.controller.metrics")
@@ -51,6 +51,7 @@ class _ScrapeCollector(Collector):
     def __init__(self, sources: Sources) -> None:
         self._s = sources
         self.snapshot: OpsSnapshot | None = None
+        self.readings: FleetReadings | None = None
 
     def collect(self) -> Iterator[Metric]:
         s = self._s
@@ -85,8 +86,52 @@ class _ScrapeCollector(Collector):
         yield GaugeMetricFamily("hotspare_database_up",
                                 "1 if the last scrape could read the database, else 0",
                                 value=1 if self.snapshot is not None else 0)
+        now_ms = int(time.time() * 1000)
         if self.snapshot is not None:
-            yield from _snapshot_families(self.snapshot, int(time.time() * 1000))
+            yield from _snapshot_families(self.snapshot, now_ms)
+            if self.readings is not None:
+                yield from _reading_families(self.readings, self.snapshot.agents, now_ms)
+
+
+@dataclass(frozen=True, slots=True)
+class FleetReadings:
+    """The latest reading of every sensor and each asset's agent, for the optional gauges."""
+
+    readings: list[model.Reading]
+    agent_of: dict[str, str]  # asset id -> agent id
+    max_series: int
+
+
+def _read_fleet(max_series: int) -> Callable[[Store], FleetReadings]:
+    def read(store: Store) -> FleetReadings:
+        agent_of = {asset.asset_id: agent for asset, agent in store.fleet.assets()}
+        return FleetReadings(store.fleet.latest_readings(), agent_of, max_series)
+
+    return read
+
+
+def _reading_families(fleet_readings: FleetReadings, agents: list[AgentRow], now_ms: int
+                      ) -> Iterator[Metric]:
+    """One value and one status series per sensor, at most max_series sensors; a reading that is
+    unknown now (agent down, stale, no value) has a status and no value: no data is not a value."""
+    by_id = {a.agent_id: a for a in agents}
+    value = GaugeMetricFamily("hotspare_reading_value", "Latest value of a fleet sensor",
+                              labels=["asset", "sensor", "kind", "unit"])
+    status = GaugeMetricFamily("hotspare_reading_status",
+                               "Status of a fleet sensor now: 1 ok, 2 unknown, 3 warning, 4 critical",
+                               labels=["asset", "sensor", "kind"])
+    shown = fleet_readings.readings[:fleet_readings.max_series]
+    for reading in shown:
+        agent = by_id.get(fleet_readings.agent_of.get(reading.asset_id, ""))
+        r = fleet.effective_reading(reading, agent, fleet.agent_up(agent, now_ms), now_ms)
+        status.add_metric([r.asset_id, r.sensor_id, r.kind.value], int(r.status))
+        if r.value is not None and r.status is not model.Status.UNKNOWN:
+            value.add_metric([r.asset_id, r.sensor_id, r.kind.value, r.unit], r.value)
+    yield value
+    yield status
+    yield GaugeMetricFamily("hotspare_reading_series_omitted",
+                            "Sensors left out of hotspare_reading_* by [metrics] max_reading_series",
+                            value=len(fleet_readings.readings) - len(shown))
 
 
 def _snapshot_families(snap: OpsSnapshot, now_ms: int) -> Iterator[Metric]:
@@ -130,7 +175,8 @@ def _snapshot_families(snap: OpsSnapshot, now_ms: int) -> Iterator[Metric]:
 class ControllerMetrics:
     """Owns the registry, the commit histogram and the /metrics endpoint."""
 
-    def __init__(self, listen: str, sources: Sources) -> None:
+    def __init__(self, listen: str, sources: Sources, max_reading_series: int = 0) -> None:
+        self._max_reading_series = max_reading_series  # 0: no per-sensor gauges
         self.registry = CollectorRegistry()
         self._sources = sources
         self._scrape = _ScrapeCollector(sources)
@@ -161,5 +207,12 @@ class ControllerMetrics:
             except Exception as exc:  # the database families go missing, the rest is served
                 log.warning("metrics: database snapshot failed: %s", exc)
                 self._scrape.snapshot = None
+            if self._max_reading_series and self._scrape.snapshot is not None:
+                try:
+                    self._scrape.readings = await asyncio.wait_for(self._sources.db.read(
+                        _read_fleet(self._max_reading_series)), SNAPSHOT_TIMEOUT_SECONDS)
+                except Exception as exc:
+                    log.warning("metrics: fleet readings failed: %s", exc)
+                    self._scrape.readings = None
             encoder, content_type = choose_encoder(accept)
             return encoder(self.registry), content_type

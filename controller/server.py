@@ -86,7 +86,8 @@ class Controller:
             ControlService(self.db, self.commands), self.server)
         if self.config.metrics_listen:  # bound first: a taken port stops us before any serving
             self.metrics = ControllerMetrics(self.config.metrics_listen, Sources(
-                self.writer, agents.refused_total, self.router, self.alerting, self.db))
+                self.writer, agents.refused_total, self.router, self.alerting, self.db),
+                self.config.metrics_reading_series)
             await self.metrics.start()
         self.port = self._bind(self.server)
         self.writer.start()

@@ -181,3 +181,32 @@ def test_agent_once_without_controller_exits_one(tmp_path: Path) -> None:
     assert proc.returncode == 1
     assert "not acknowledged" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_metrics_fleet_readings_are_bounded_gauges_when_enabled(tmp_path: Path) -> None:
+    port = free_port()
+    config = tmp_path / "controller.toml"
+    config.write_text(f'[metrics]\nlisten = "127.0.0.1:{port}"\nfleet_readings = true\n'
+                      "max_reading_series = 2\n")
+    proc = ControllerProc(tmp_path / "data", extra=["--config", str(config)])
+    try:
+        proc.wait_ready()
+        assert value(scrape(port), "hotspare_reading_series_omitted") == 0
+        agent = ScriptedAgent(proc.address, "r-agent", "r-host")
+        try:
+            agent.send("a-temp", 41.5)
+            agent.send("b-temp", 42.5)
+            agent.send("c-temp", 43.5)
+            samples = scrape(port)
+        finally:
+            agent.close()
+    finally:
+        proc.stop()
+    values = {labels: v for (name, labels), v in samples.items() if name == "hotspare_reading_value"}
+    assert values == {
+        (("asset", "r-host"), ("kind", "temperature"), ("sensor", "a-temp"), ("unit", "C")): 41.5,
+        (("asset", "r-host"), ("kind", "temperature"), ("sensor", "b-temp"), ("unit", "C")): 42.5,
+    }
+    assert value(samples, "hotspare_reading_status", asset="r-host", sensor="a-temp",
+                 kind="temperature") == 1
+    assert value(samples, "hotspare_reading_series_omitted") == 1

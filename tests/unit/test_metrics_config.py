@@ -45,3 +45,17 @@ def test_metrics_collector_of_names_the_collector() -> None:
     assert collector_of("collector:local") == "local"
     assert collector_of("snmp:poll") == "snmp"
     assert collector_of("ipmi:poll") == "ipmi"
+
+
+def test_metrics_config_fleet_readings_off_by_default_and_bounded(tmp_path: Path) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text('[metrics]\nlisten = "127.0.0.1:9464"\n')
+    assert load_controller(path).metrics_reading_series == 0
+    path.write_text('[metrics]\nfleet_readings = true\n')
+    assert load_controller(path).metrics_reading_series == 10_000
+    path.write_text('[metrics]\nfleet_readings = true\nmax_reading_series = 0\n')
+    with pytest.raises(ConfigError, match=r"c\.toml:3.*max_reading_series"):
+        load_controller(path)
+    path.write_text('[metrics]\nmax_reading_series = 5\n')
+    with pytest.raises(ConfigError, match="only with fleet_readings"):
+        load_controller(path)
