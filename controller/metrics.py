@@ -26,6 +26,7 @@ from controller.ingest import IngestWriter
 from controller.store import AgentRow, Database, OpsSnapshot, Store, ops_snapshot
 from hotspare import __version__, model
 from hotspare.metrics_http import MetricsEndpoint
+from hotspare.threads import run_blocking
 
 log = logging.getLogger("hotspare.controller.metrics")
 
@@ -215,4 +216,5 @@ class ControllerMetrics:
                     log.warning("metrics: fleet readings failed: %s", exc)
                     self._scrape.readings = None
             encoder, content_type = choose_encoder(accept)
-            return encoder(self.registry), content_type
+            # off the event loop: with fleet readings on, encoding is ~20 us per series
+            return await run_blocking(encoder, self.registry), content_type
