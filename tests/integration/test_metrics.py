@@ -210,3 +210,18 @@ def test_metrics_fleet_readings_are_bounded_gauges_when_enabled(tmp_path: Path) 
     assert value(samples, "hotspare_reading_status", asset="r-host", sensor="a-temp",
                  kind="temperature") == 1
     assert value(samples, "hotspare_reading_series_omitted") == 1
+
+
+def test_metrics_openmetrics_when_the_scraper_asks(metrics_controller) -> None:
+    from prometheus_client.openmetrics.parser import text_string_to_metric_families as om_parse
+
+    req = urllib.request.Request(
+        f"http://127.0.0.1:{metrics_controller.metrics_port}/metrics",
+        headers={"Accept": "application/openmetrics-text; version=1.0.0,text/plain;q=0.5"})
+    with urllib.request.urlopen(req, timeout=5) as resp:
+        assert resp.headers["Content-Type"].startswith("application/openmetrics-text")
+        text = resp.read().decode()
+    families = {f.name: f for f in om_parse(text)}
+    assert families["hotspare_ingest_readings"].type == "counter"
+    assert families["hotspare_ingest_commit_seconds"].type == "histogram"
+    assert families["hotspare_alerts_firing"].type == "gauge"
