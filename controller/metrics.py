@@ -146,11 +146,17 @@ def _snapshot_families(snap: OpsSnapshot, now_ms: int) -> Iterator[Metric]:
     dropped = CounterMetricFamily("hotspare_agent_dropped_batches_total",
                                   "Batches the agent dropped from its full queue (as it reports)",
                                   labels=["agent"])
+    gaps = CounterMetricFamily("hotspare_agent_seq_gaps_total",
+                               "Batches below the agent's highest stored seq that never arrived"
+                               " (dropped or refused), over all its stream epochs",
+                               labels=["agent"])
     for agent in snap.agents:
         age.add_metric([agent.agent_id], max(0.0, (now_ms - agent.last_seen_ms) / 1000))
         dropped.add_metric([agent.agent_id], agent.dropped_batches_total)
+        gaps.add_metric([agent.agent_id], snap.seq_gaps.get(agent.agent_id, 0))
     yield age
     yield dropped
+    yield gaps
     firing = GaugeMetricFamily("hotspare_alerts_firing", "Alerts firing now, by fault level",
                                labels=["level"])
     for level in LEVELS:

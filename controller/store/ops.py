@@ -23,6 +23,7 @@ class OpsSnapshot:
     outbox_oldest_ms: int = 0  # created_ms of the oldest undelivered message (0: none)
     commands: dict[tuple[str, str], int] = field(default_factory=dict)  # (kind, outcome) -> n
     database_bytes: int = 0
+    seq_gaps: dict[str, int] = field(default_factory=dict)  # agent -> batches never stored
 
 
 def ops_snapshot(store: Store) -> OpsSnapshot:
@@ -35,8 +36,11 @@ def ops_snapshot(store: Store) -> OpsSnapshot:
     ).fetchone()
     commands = {(str(kind), str(outcome) or "pending"): int(n) for kind, outcome, n in conn.execute(
         "SELECT kind, outcome, COUNT(*) FROM commands GROUP BY kind, outcome")}
+    gaps = {str(agent): int(n) for agent, n in conn.execute(
+        "SELECT agent_id, SUM(highest_seq - stored_batches) FROM streams GROUP BY agent_id")}
     size = 0
     for suffix in ("", "-wal"):
         with contextlib.suppress(OSError):  # no WAL file is no WAL bytes
             size += os.stat(f"{store.path}{suffix}").st_size
-    return OpsSnapshot(store.fleet.agents(), firing, int(backlog), int(oldest), commands, size)
+    return OpsSnapshot(store.fleet.agents(), firing, int(backlog), int(oldest), commands, size,
+                       gaps)

@@ -59,6 +59,8 @@ def test_metrics_controller_counts_ingest_refusals_agents_and_commits(metrics_co
     try:
         for i in range(3):
             agent.send("temp", 30.0 + i)
+            if i == 0:
+                agent.seq += 1  # seq 2 never sent: a gap the controller sees
         during = scrape(port)
         assert value(during, "hotspare_agents_connected") == 1
     finally:
@@ -83,6 +85,7 @@ def test_metrics_controller_counts_ingest_refusals_agents_and_commits(metrics_co
     assert value(after, "hotspare_agents_known") == 2
     assert 0 <= value(after, "hotspare_agent_last_seen_age_seconds", agent="m-agent") < 60
     assert value(after, "hotspare_agent_dropped_batches_total", agent="m-agent") == 0
+    assert value(after, "hotspare_agent_seq_gaps_total", agent="m-agent") == 1
     for level in ("1", "2", "3"):
         assert value(after, "hotspare_alerts_firing", level=level) >= 0
     assert value(after, "hotspare_outbox_backlog_messages") == 0
