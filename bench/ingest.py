@@ -200,6 +200,9 @@ def main() -> None:
                         help="instead: alternate runs without and with /metrics (scraped every"
                              " --scrape-every s), this many of each, and print the ratio")
     parser.add_argument("--scrape-every", type=float, default=1.0)
+    parser.add_argument("--paired", action="store_true",
+                        help="with --metrics-rounds: run the two controllers at the same time"
+                             " (each with half the agents), so both see the same machine load")
     args = parser.parse_args()
     if args.metrics_rounds:
         compare_metrics(args)
@@ -215,6 +218,9 @@ def main() -> None:
 
 def compare_metrics(args: argparse.Namespace) -> None:
     """The cost of metrics on the hot path: the same load with and without /metrics."""
+    if args.paired:
+        compare_metrics_paired(args)
+        return
     off: list[float] = []
     on: list[float] = []
     cpu_off: list[float] = []  # controller CPU microseconds per stored reading
@@ -236,6 +242,36 @@ def compare_metrics(args: argparse.Namespace) -> None:
           f"{', '.join(f'{x:.2f}' for x in cpu_off)}; on: {', '.join(f'{x:.2f}' for x in cpu_on)})")
     print(f"ratio on / off, throughput: {m / b:.3f} (target >= 0.95: "
           f"{'met' if m / b >= 0.95 else 'NOT met'}); CPU efficiency (off/on): {cb / cm:.3f}")
+
+
+def compare_metrics_paired(args: argparse.Namespace) -> None:
+    """Both setups at once, half the agents each: background load hits both alike."""
+    ratios: list[float] = []
+    cpu_ratios: list[float] = []
+    half = max(1, args.agents // 2)
+    for _ in range(args.metrics_rounds):
+        out: dict[bool, tuple[float, int, float]] = {}
+
+        def run(metrics: bool, out: dict[bool, tuple[float, int, float]] = out) -> None:
+            out[metrics] = end_to_end(half, args.batch, args.seconds, args.window,
+                                      scrape_every=args.scrape_every if metrics else None)
+
+        threads = [threading.Thread(target=run, args=(m,)) for m in (False, True)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=args.seconds + 180)
+        (off_rate, off_n, off_cpu), (on_rate, on_n, on_cpu) = out[False], out[True]
+        ratios.append(on_rate / off_rate)
+        cpu_ratios.append((off_cpu / off_n) / (on_cpu / on_n))
+        print(f"round: off {off_rate:,.0f}/s ({off_cpu / off_n * 1e6:.2f} us CPU/reading), "
+              f"on {on_rate:,.0f}/s ({on_cpu / on_n * 1e6:.2f} us), ratio {ratios[-1]:.3f}",
+              flush=True)
+    r, c = statistics.median(ratios), statistics.median(cpu_ratios)
+    print(f"paired: {args.metrics_rounds} rounds, {half} agents per controller, batch={args.batch},"
+          f" {args.seconds:g}s, scrape every {args.scrape_every:g}s, cores={os.cpu_count()}")
+    print(f"median ratio on / off, throughput: {r:.3f} (target >= 0.95: "
+          f"{'met' if r >= 0.95 else 'NOT met'}); CPU efficiency (off/on): {c:.3f}")
 
 
 if __name__ == "__main__":
