@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import os
+import shutil
 import sqlite3
 import statistics
 import subprocess
@@ -100,8 +101,8 @@ def _scraper(port: int, every_seconds: float, stop: threading.Event, counts: lis
 
 
 def end_to_end(agents: int, batch_size: int, seconds: float, window: int,
-               config_text: str | None = None, scrape_every: float | None = None
-               ) -> tuple[float, int, float]:
+               config_text: str | None = None, scrape_every: float | None = None,
+               keep_db: Path | None = None) -> tuple[float, int, float]:
     """Readings/s stored, readings stored, controller CPU seconds; with scrape_every the
     controller serves /metrics and is scraped that often."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -151,6 +152,8 @@ def end_to_end(agents: int, batch_size: int, seconds: float, window: int,
             proc.terminate()
             proc.wait(timeout=15)
             log.close()
+        if keep_db is not None:  # after a clean stop: the WAL is checkpointed into the file
+            shutil.copyfile(Path(tmp) / "hotspare.sqlite", keep_db)
     assert stored == total, f"acked {total} readings but {stored} stored"
     return total / elapsed, total, cpu_seconds
 
@@ -196,6 +199,7 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=1000, help="readings per batch")
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--window", type=int, default=4, help="unacked batches per agent")
+    parser.add_argument("--keep-db", type=Path, help="copy the controller's database here")
     parser.add_argument("--metrics-rounds", type=int, default=0,
                         help="instead: alternate runs without and with /metrics (scraped every"
                              " --scrape-every s), this many of each, and print the ratio")
@@ -207,7 +211,8 @@ def main() -> None:
     if args.metrics_rounds:
         compare_metrics(args)
         return
-    rate, total, _ = end_to_end(args.agents, args.batch, args.seconds, args.window)
+    rate, total, _ = end_to_end(args.agents, args.batch, args.seconds, args.window,
+                                keep_db=args.keep_db)
     ref = plain_sqlite(max(total, 200_000), args.batch)
     print(f"agents={args.agents} batch={args.batch} seconds={args.seconds:g} cores={os.cpu_count()}")
     print(f"end-to-end stored: {rate:,.0f} readings/s ({total:,} readings, all verified in SQLite)")
