@@ -7,6 +7,7 @@ import contextlib
 import logging
 import signal
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import grpc
@@ -111,12 +112,19 @@ class Controller:
                 root_certificates=client_ca,
                 require_client_auth=client_ca is not None,
             )
-            port = server.add_secure_port(cfg.listen, creds)
+            port = self._add_port(lambda: server.add_secure_port(cfg.listen, creds))
         else:
-            port = server.add_insecure_port(cfg.listen)
+            port = self._add_port(lambda: server.add_insecure_port(cfg.listen))
         if port == 0:
             raise OSError(f"cannot listen on {cfg.listen} (address in use or not available)")
         return port
+
+    @staticmethod
+    def _add_port(add: Callable[[], int]) -> int:
+        try:
+            return add()
+        except RuntimeError:  # grpcio >= 1.5x raises where older versions returned 0
+            return 0
 
     async def _retention(self) -> None:
         while True:

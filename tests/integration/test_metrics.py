@@ -228,3 +228,17 @@ def test_metrics_openmetrics_when_the_scraper_asks(metrics_controller) -> None:
     assert families["hotspare_ingest_readings"].type == "counter"
     assert families["hotspare_ingest_commit_seconds"].type == "histogram"
     assert families["hotspare_alerts_firing"].type == "gauge"
+
+
+def test_metrics_grpc_port_taken_is_one_line_too(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        proc = cli("controller", "run", "--listen", f"127.0.0.1:{port}", "--data-dir",
+                   str(tmp_path / "data"), "--metrics-listen", f"127.0.0.1:{free_port()}")
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr
+    assert proc.stderr.strip().splitlines()[-1] == (
+        f"hotspare: controller cannot start: cannot listen on 127.0.0.1:{port}"
+        " (address in use or not available)")
