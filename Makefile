@@ -8,7 +8,7 @@ SNMPSIM_VENV ?= .venv-snmpsim
 APT_PACKAGES := snmpd snmp openipmi ipmitool freeipmi-tools smartmontools
 APT_COMMANDS := snmpd snmpget ipmi_sim ipmitool ipmi-sensors smartctl
 
-.PHONY: demo test lint typecheck unit system-deps protos bench clean
+.PHONY: demo test lint typecheck unit system-deps protos bench clean wheel-check
 
 demo: system-deps $(VENV)/.installed $(SNMPSIM_VENV)/.installed
 	HOTSPARE_SNMPSIM=$(abspath $(SNMPSIM_VENV))/bin/snmpsim-command-responder \
@@ -19,6 +19,7 @@ test: system-deps $(VENV)/.installed $(SNMPSIM_VENV)/.installed
 	$(VENV)/bin/mypy
 	HOTSPARE_SNMPSIM=$(abspath $(SNMPSIM_VENV))/bin/snmpsim-command-responder \
 		$(PY) -m pytest -p no:cacheprovider
+	PYTHON=$(PYTHON) VENV_PYTHON=$(abspath $(PY)) scripts/check_wheel.sh
 
 system-deps:
 	@missing=""; for c in $(APT_COMMANDS); do command -v $$c >/dev/null 2>&1 || \
@@ -45,6 +46,9 @@ $(SNMPSIM_VENV)/.installed:
 
 protos: $(VENV)/.installed
 	$(PY) scripts/gen_protos.py
+
+wheel-check: $(VENV)/.installed
+	PYTHON=$(PYTHON) VENV_PYTHON=$(abspath $(PY)) scripts/check_wheel.sh
 
 bench: $(VENV)/.installed
 	$(PY) bench/ingest.py

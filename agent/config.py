@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import socket
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +52,7 @@ class AgentConfig:
     collectors: dict[str, Any] = field(default_factory=dict)  # name -> collector config
     state_dir: str = ""  # command journal, group epochs; "" keeps them in memory only
     spool: SpoolConfig = field(default_factory=SpoolConfig)
+    metrics_listen: str = ""  # HOST:PORT of /metrics; "" serves none
 
 
 def default_config(controller: str | None = None, state_dir: Path | None = None) -> AgentConfig:
@@ -162,6 +163,14 @@ def load_config(
         if enabled:
             collectors[name] = cfg
     collectors_section.finish()
+    metrics = root.table_("metrics")
+    metrics_listen = metrics.str("listen", "")
+    if metrics_listen:
+        try:
+            parse_address(metrics_listen)
+        except ValueError as exc:
+            raise metrics.error("listen", str(exc)) from None
+    metrics.finish()
     if "local" not in collectors_section.data:
         collectors["local"] = module_for("local").parse_config(
             Section(doc, ("collectors", "local"), {})
@@ -173,4 +182,16 @@ def load_config(
         except ValueError as exc:
             raise ConfigError(f"--controller: {exc}") from None
     return AgentConfig(agent_id=agent_id, host_asset=host_asset, stream=stream,
-                       collectors=collectors, spool=spool, state_dir=state_dir_text)
+                       collectors=collectors, spool=spool, state_dir=state_dir_text,
+                       metrics_listen=metrics_listen)
+
+
+def with_metrics_listen(config: AgentConfig, listen: str | None) -> AgentConfig:
+    """The command line's --metrics-listen over the file's [metrics] listen."""
+    if listen is None:
+        return config
+    try:
+        parse_address(listen)
+    except ValueError as exc:
+        raise ConfigError(f"--metrics-listen: {exc}") from None
+    return replace(config, metrics_listen=listen)

@@ -70,6 +70,9 @@ class CommandRouter:
     def is_connected(self, agent_id: str) -> bool:
         return agent_id in self._agents
 
+    def connected_count(self) -> int:
+        return len(self._agents)
+
     def in_flight(self, command_id: str) -> asyncio.Future[model.CommandResult] | None:
         return self._waiting.get(command_id)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from controller.alerts.rules import Rule
 from controller.failover.config import StandbyGroup, parse_groups
@@ -42,6 +43,8 @@ class ControllerConfig:
     tls_cert_file: str = ""
     tls_key_file: str = ""
     tls_client_ca_file: str = ""
+    metrics_listen: str = ""  # HOST:PORT of /metrics; "" serves none
+    metrics_reading_series: int = 0  # per-sensor gauges of the fleet's readings, at most this many
     alerts: AlertsConfig = field(default_factory=AlertsConfig)
     standby_groups: tuple[StandbyGroup, ...] = ()
     readiness_tick_seconds: float = 1.0
@@ -53,7 +56,8 @@ class ControllerConfig:
 
 
 def load_config(
-    path: Path | None, listen: str | None = None, data_dir: str | None = None
+    path: Path | None, listen: str | None = None, data_dir: str | None = None,
+    metrics_listen: str | None = None,
 ) -> ControllerConfig:
     """Defaults, then the file (if any), then command-line overrides."""
     cfg = ControllerConfig()
@@ -79,6 +83,7 @@ def load_config(
             tls_cert_file=sec.str("tls_cert_file", ""),
             tls_key_file=sec.str("tls_key_file", ""),
             tls_client_ca_file=sec.str("tls_client_ca_file", ""),
+            **_metrics(root.table_("metrics")),
             alerts=_alerts(root.table_("alerts")),
             standby_groups=parse_groups(root.table_("standby")),
             spares=parse_spares(root.table_("spares")),
@@ -93,7 +98,30 @@ def load_config(
         cfg = replace(cfg, listen=listen)
     if data_dir is not None:
         cfg = replace(cfg, data_dir=Path(data_dir))
+    if metrics_listen is not None:
+        try:
+            parse_address(metrics_listen)
+        except ValueError as exc:
+            raise ConfigError(f"--metrics-listen: {exc}") from None
+        cfg = replace(cfg, metrics_listen=metrics_listen)
     return cfg
+
+
+def _metrics(sec: Section) -> dict[str, Any]:
+    """[metrics] listen = "HOST:PORT" (absent or "": no endpoint); fleet readings as gauges."""
+    listen = sec.str("listen", "")
+    if listen:
+        try:
+            parse_address(listen)
+        except ValueError as exc:
+            raise sec.error("listen", str(exc)) from None
+    series = 0
+    if sec.bool("fleet_readings", False):
+        series = sec.int("max_reading_series", 10_000, minimum=1)
+    elif "max_reading_series" in sec.data:
+        raise sec.error("max_reading_series", "only with fleet_readings = true")
+    sec.finish()
+    return {"metrics_listen": listen, "metrics_reading_series": series}
 
 
 _CONDITIONS = {"above", "below", "status", "absent", "rate"}

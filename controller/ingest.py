@@ -19,7 +19,11 @@ log = logging.getLogger("hotspare.controller.ingest")
 
 
 class BatchRejected(HotSpareError):
-    """A batch is invalid; the message says why."""
+    """A batch is invalid; the message says why, `reason` is a short fixed code (metrics label)."""
+
+    def __init__(self, message: str, reason: str = "invalid") -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,44 +54,48 @@ def validate(
 ) -> IngestItem:
     """Check a wire batch against its stream and the limits; convert it to domain records."""
     if not msg.agent_id:
-        raise BatchRejected("batch has an empty agent_id")
+        raise BatchRejected("batch has an empty agent_id", "wrong_agent")
     if msg.agent_id != agent_id:
-        raise BatchRejected(f"batch agent_id {msg.agent_id!r} is not this stream's {agent_id!r}")
+        raise BatchRejected(f"batch agent_id {msg.agent_id!r} is not this stream's {agent_id!r}",
+                            "wrong_agent")
     if msg.stream_epoch != epoch:
-        raise BatchRejected(f"batch epoch {msg.stream_epoch} is not this stream's epoch {epoch}")
+        raise BatchRejected(f"batch epoch {msg.stream_epoch} is not this stream's epoch {epoch}",
+                            "wrong_epoch")
     if msg.seq <= 0:
-        raise BatchRejected("batch seq must be >= 1")
+        raise BatchRejected("batch seq must be >= 1", "bad_seq")
     _check_int64(msg)
     count = len(msg.readings) + len(msg.events) + len(msg.components) + len(msg.assets)
     if count > limits.max_batch_readings:
         raise BatchRejected(
-            f"batch seq {msg.seq} too large: {count} items > {limits.max_batch_readings}"
-        )
+            f"batch seq {msg.seq} too large: {count} items > {limits.max_batch_readings}",
+            "too_large")
     horizon = now_ms + int(limits.max_future_seconds * 1000)
     for r in msg.readings:
         if not r.asset_id or not r.sensor_id:
-            raise BatchRejected(f"batch seq {msg.seq}: reading without asset_id or sensor_id")
+            raise BatchRejected(f"batch seq {msg.seq}: reading without asset_id or sensor_id",
+                                "missing_id")
         if r.HasField("value") and not math.isfinite(r.value):
             raise BatchRejected(
-                f"batch seq {msg.seq}: {r.asset_id}/{r.sensor_id} value is {r.value} (not finite)"
-            )
+                f"batch seq {msg.seq}: {r.asset_id}/{r.sensor_id} value is {r.value} (not finite)",
+                "not_finite")
         if r.time_unix_ms > horizon:
             raise BatchRejected(
                 f"batch seq {msg.seq}: {r.asset_id}/{r.sensor_id} timestamp {r.time_unix_ms}"
-                f" is more than {limits.max_future_seconds:g}s in the future"
-            )
+                f" is more than {limits.max_future_seconds:g}s in the future", "future_time")
         if r.time_unix_ms <= 0:
-            raise BatchRejected(f"batch seq {msg.seq}: {r.asset_id}/{r.sensor_id} has no timestamp")
+            raise BatchRejected(f"batch seq {msg.seq}: {r.asset_id}/{r.sensor_id} has no timestamp",
+                                "no_time")
     for a in msg.assets:
         if not a.asset_id:
-            raise BatchRejected(f"batch seq {msg.seq}: asset without asset_id")
+            raise BatchRejected(f"batch seq {msg.seq}: asset without asset_id", "missing_id")
     for e in msg.events:
         if not e.asset_id or not e.source_id:
-            raise BatchRejected(f"batch seq {msg.seq}: event without asset_id or source_id")
+            raise BatchRejected(f"batch seq {msg.seq}: event without asset_id or source_id",
+                                "missing_id")
     try:
         batch = convert.batch_from_pb(msg)
     except convert.ConversionError as exc:
-        raise BatchRejected(f"batch seq {msg.seq}: {exc}") from exc
+        raise BatchRejected(f"batch seq {msg.seq}: {exc}", "malformed") from exc
     return IngestItem(agent_id, epoch, msg.seq, batch, msg.dropped_batches_total)
 
 
@@ -109,6 +117,8 @@ class IngestWriter:
         self._task: asyncio.Task[None] | None = None
         self.readings_stored_total = 0
         self.duplicates_total = 0
+        self.commit_failures_total = 0
+        self.observe_commit: Callable[[float], None] | None = None  # seconds per commit (metrics)
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="ingest-writer")
@@ -117,6 +127,11 @@ class IngestWriter:
         if self._task:
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
+
+    @property
+    def queue_depth(self) -> int:
+        """Batches waiting for the next commit."""
+        return self._queue.qsize()
 
     def submit(self, item: IngestItem) -> asyncio.Future[int]:
         """Returns a future of the highest stored seq of the item's stream after commit."""
@@ -135,10 +150,13 @@ class IngestWriter:
                 result = await self._db.fleet.ingest([item for item, _ in work], self._evaluate)
             except Exception as exc:
                 log.error("ingest of %d batches failed: %s", len(work), exc)
+                self.commit_failures_total += 1
                 for _, fut in work:
                     if not fut.done():
                         fut.set_exception(exc)
                 continue
+            if self.observe_commit is not None:
+                self.observe_commit(time.monotonic() - started)
             self.readings_stored_total += result.readings_stored
             self.duplicates_total += result.duplicate_items
             for item, fut in work:

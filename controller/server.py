@@ -7,6 +7,7 @@ import contextlib
 import logging
 import signal
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import grpc
@@ -27,6 +28,7 @@ from controller.failover.runtime import ReadinessRuntime, spares_readiness
 from controller.failover.switchover import Switchovers
 from controller.hub import FleetHub
 from controller.ingest import IngestWriter, Limits
+from controller.metrics import ControllerMetrics, Sources
 from controller.queries import Queries
 from controller.spares.runtime import SparesRuntime
 from controller.store import Database, IngestResult
@@ -72,6 +74,7 @@ class Controller:
         self.port = 0
         self._tasks: list[asyncio.Task[None]] = []
         self.health = health.aio.HealthServicer()
+        self.metrics: ControllerMetrics | None = None
 
     def _committed(self, result: IngestResult) -> None:
         self.hub.publish(result.changed_assets)
@@ -96,9 +99,8 @@ class Controller:
             ]
         )
         limits = Limits(self.config.max_batch_readings, self.config.max_future_seconds)
-        agent_pb2_grpc.add_AgentServiceServicer_to_server(
-            AgentService(self.writer, self._register, self.router, limits), self.server
-        )
+        agents = AgentService(self.writer, self._register, self.router, limits)
+        agent_pb2_grpc.add_AgentServiceServicer_to_server(agents, self.server)
         query_pb2_grpc.add_QueryServiceServicer_to_server(QueryService(self.queries), self.server)
         health_pb2_grpc.add_HealthServicer_to_server(self.health, self.server)
         alerts_pb2_grpc.add_AlertServiceServicer_to_server(
@@ -109,6 +111,11 @@ class Controller:
             FailoverService(self.readiness, self.switchovers, self.drills), self.server)
         spares_pb2_grpc.add_SparesServiceServicer_to_server(
             SparesService(self.db, self.spares), self.server)
+        if self.config.metrics_listen:  # bound first: a taken port stops us before any serving
+            self.metrics = ControllerMetrics(self.config.metrics_listen, Sources(
+                self.writer, agents.refused_total, self.router, self.alerting, self.db),
+                self.config.metrics_reading_series)
+            await self.metrics.start()
         self.port = self._bind(self.server)
         self.writer.start()
         self.alerting.start()
@@ -135,12 +142,19 @@ class Controller:
                 root_certificates=client_ca,
                 require_client_auth=client_ca is not None,
             )
-            port = server.add_secure_port(cfg.listen, creds)
+            port = self._add_port(lambda: server.add_secure_port(cfg.listen, creds))
         else:
-            port = server.add_insecure_port(cfg.listen)
+            port = self._add_port(lambda: server.add_insecure_port(cfg.listen))
         if port == 0:
             raise OSError(f"cannot listen on {cfg.listen} (address in use or not available)")
         return port
+
+    @staticmethod
+    def _add_port(add: Callable[[], int]) -> int:
+        try:
+            return add()
+        except RuntimeError:  # grpcio >= 1.5x raises where older versions returned 0
+            return 0
 
     async def _retention(self) -> None:
         while True:
@@ -158,6 +172,8 @@ class Controller:
         await self.switchovers.stop()
         if self.server is not None:
             await self.server.stop(grace_seconds)
+        if self.metrics is not None:
+            await self.metrics.stop()
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
@@ -175,7 +191,11 @@ async def main(config: ControllerConfig, ready: asyncio.Event | None = None) -> 
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     controller = Controller(config)
-    await controller.start()
+    try:
+        await controller.start()
+    except BaseException:  # nothing half-started stays behind: close what start() opened
+        await controller.stop(grace_seconds=0)
+        raise
     if ready is not None:
         ready.set()
     await stop.wait()

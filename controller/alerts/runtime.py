@@ -75,6 +75,7 @@ class Alerting:
         self._last_heartbeat_ms = 0
         self._agent_interval_s: dict[str, float] = {}  # asset -> its agent's interval
         self.delivered_total = 0
+        self.delivery_failures_total = 0
 
     # ---- inside units of work on the writer ---------------------------------------------
     def load(self, store: Store) -> None:
@@ -208,6 +209,7 @@ class Alerting:
                 delay = min(BACKOFF_MAX_MS, 1000 * 2 ** min(attempts, 16))
                 await self.db.alerts.mark_failed(notification_id, target, _now_ms() + delay,
                                                  str(exc))
+                self.delivery_failures_total += 1
                 if attempts == 0:
                     log.warning("webhook %s: %s (will retry)", redact_url(target), exc)
                 continue

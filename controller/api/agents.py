@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import collections
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -35,6 +36,7 @@ class AgentService(agent_pb2_grpc.AgentServiceServicer):
         self._register = register
         self._router = router
         self._limits = limits
+        self.refused_total: collections.Counter[str] = collections.Counter()  # by reason code
 
     async def Stream(
         self,
@@ -97,6 +99,7 @@ class AgentService(agent_pb2_grpc.AgentServiceServicer):
                         item = validate(msg.batch, agent_id, epoch, self._limits, _now_ms())
                     except BatchRejected as exc:
                         log.warning("agent %s: rejected batch: %s", agent_id, exc)
+                        self.refused_total[exc.reason] += 1
                         return msg.batch.seq, str(exc)
                     fut = self._writer.submit(item)
                     task = asyncio.create_task(self._ack_when_stored(fut, epoch, outbound))

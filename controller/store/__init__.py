@@ -8,6 +8,7 @@ server database (PostgreSQL) would replace this package behind the same reposito
 from __future__ import annotations
 
 from controller.store.database import AlertRepo, CommandRepo, Database, FleetRepo, Store
+from controller.store.ops import OpsSnapshot, ops_snapshot
 from controller.store.records import (
     AgentRow,
     CommandRecord,
@@ -29,6 +30,8 @@ __all__ = [
     "FleetRepo",
     "IngestItem",
     "IngestResult",
+    "OpsSnapshot",
     "Store",
     "StoreError",
+    "ops_snapshot",
 ]

@@ -18,6 +18,11 @@ def register(sub: Any) -> None:
     run.add_argument("--state-dir", type=Path,
                      help="where the agent keeps its spool (default: hotspare-agent-state next to"
                           " the config file, or ./hotspare-data/agent-state)")
+    run.add_argument("--metrics-listen", metavar="HOST:PORT",
+                     help="serve Prometheus metrics at http://HOST:PORT/metrics")
+    run.add_argument("--once", action="store_true",
+                     help="run every collector once, wait for the controller's ack, exit"
+                          " (0: all stored)")
     run.set_defaults(func=run_agent)
 
     ctl = sub.add_parser("controller", help="run the controller").add_subparsers(
@@ -26,6 +31,8 @@ def register(sub: Any) -> None:
     crun.add_argument("--config", type=Path, help="controller TOML file")
     crun.add_argument("--listen", help="HOST:PORT to listen on (default 127.0.0.1:50051)")
     crun.add_argument("--data-dir", help="where the SQLite database lives (default ./hotspare-data)")
+    crun.add_argument("--metrics-listen", metavar="HOST:PORT",
+                      help="serve Prometheus metrics at http://HOST:PORT/metrics")
     crun.set_defaults(func=run_controller)
     check = ctl.add_parser("check", help="check the database's integrity and schema (offline or "
                                          "online)")
@@ -41,14 +48,16 @@ def register(sub: Any) -> None:
 
 
 def run_agent(args: argparse.Namespace) -> int:
-    from agent.config import default_config, load_config
-    from agent.runner import main
+    from agent.config import default_config, load_config, with_metrics_listen
+    from agent.runner import main, run_once
     from agent.spool import SpoolError
+    from hotspare.metrics_http import MetricsListenError
 
     if args.config:
         config = load_config(args.config, args.controller, args.state_dir)
     else:
         config = default_config(args.controller, args.state_dir)
+    config = with_metrics_listen(config, args.metrics_listen)
     if args.controller:
         from hotspare.tomlconf import ConfigError, parse_address
 
@@ -57,8 +66,10 @@ def run_agent(args: argparse.Namespace) -> int:
         except ValueError as exc:
             raise ConfigError(f"--controller: {exc}") from None
     try:
+        if args.once:
+            return asyncio.run(run_once(config))
         asyncio.run(main(config))
-    except SpoolError as exc:
+    except (SpoolError, MetricsListenError) as exc:
         print(f"hotspare: agent cannot start: {exc}", file=sys.stderr)
         return 1
     return 0
@@ -70,12 +81,13 @@ def run_controller(args: argparse.Namespace) -> int:
     from controller.config import load_config
     from controller.server import main
     from controller.store import StoreError
+    from hotspare.metrics_http import MetricsListenError
 
-    config = load_config(args.config, args.listen, args.data_dir)
+    config = load_config(args.config, args.listen, args.data_dir, args.metrics_listen)
     try:
         _check_listen(config.listen)
         asyncio.run(main(config))
-    except (StoreError, OSError) as exc:
+    except (StoreError, OSError, MetricsListenError) as exc:
         print(f"hotspare: controller cannot start: {exc}", file=sys.stderr)
         return 1
     except sqlite3.DatabaseError as exc:
