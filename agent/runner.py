@@ -105,6 +105,7 @@ class Agent:
 
     async def once(self) -> int:
         """Every collector once, then wait for the acks; 0 when the controller stored it all."""
+        await self.stream.open()
         self.build_collectors()
         self.stream.submit(model.Batch(assets=(self.config.host_asset,)))
         self.stream.start()

@@ -315,6 +315,8 @@ class AgentStream:
     async def _write_loop(self, call: grpc.aio.StreamStreamCall, reader: asyncio.Task[None]) -> None:
         sent_upto = 0
         while not reader.done():
+            # cleared before looking, so a batch spooled while we send is never missed
+            self._wakeup.clear()
             todo = [seq for seq in self._pending if seq > sent_upto][:SEND_CHUNK_BATCHES]
             if todo:
                 for _seq, body in await self._worker.run(self.spool.read, todo):
@@ -325,9 +327,8 @@ class AgentStream:
             while not self._results.empty():
                 result = self._results.get_nowait()
                 await call.write(agent_pb2.AgentMessage(result=convert.command_result_to_pb(result)))
-            if len(todo) == SEND_CHUNK_BATCHES:
+            if len(todo) == SEND_CHUNK_BATCHES or any(seq > sent_upto for seq in self._pending):
                 continue  # more to send: do not wait for a wakeup
-            self._wakeup.clear()
             waiter = asyncio.create_task(self._wakeup.wait())
             await asyncio.wait({waiter, reader}, return_when=asyncio.FIRST_COMPLETED)
             waiter.cancel()

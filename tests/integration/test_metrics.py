@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from agent.config import StreamConfig
 from tests.fakes.agent_stream import ScriptedAgent
 from tests.helpers import AgentProc, ControllerProc, cli, controller_healthy, free_port, wait_for
 
@@ -160,7 +161,8 @@ def test_metrics_agent_reports_collector_health_and_stream(metrics_controller, t
                      collector="local") >= 2
         assert value(samples, "hotspare_agent_stream_connects_total") == 1
         assert value(samples, "hotspare_agent_dropped_batches_total") == 0
-        assert value(samples, "hotspare_agent_queue_capacity_batches") == 1000
+        assert value(samples, "hotspare_agent_queue_capacity_batches") == \
+            StreamConfig().max_pending_batches
         assert value(samples, "hotspare_agent_queue_batches") >= 0
         assert value(samples, "hotspare_agent_collector_skipped_ticks_total",
                      collector="local") >= 0
@@ -170,8 +172,9 @@ def test_metrics_agent_reports_collector_health_and_stream(metrics_controller, t
         assert agent.stop() == 0
 
 
-def test_agent_once_stores_one_cycle_and_exits_zero(metrics_controller) -> None:
-    proc = cli("agent", "run", "--once", "--controller", metrics_controller.address)
+def test_agent_once_stores_one_cycle_and_exits_zero(metrics_controller, tmp_path: Path) -> None:
+    proc = cli("agent", "run", "--once", "--controller", metrics_controller.address,
+               "--state-dir", str(tmp_path / "agent-state"))
     assert proc.returncode == 0, proc.stderr
     assert "stored by controller" in proc.stderr
     samples = scrape(metrics_controller.metrics_port)
@@ -180,7 +183,7 @@ def test_agent_once_stores_one_cycle_and_exits_zero(metrics_controller) -> None:
 
 def test_agent_once_without_controller_exits_one(tmp_path: Path) -> None:
     proc = cli("agent", "run", "--once", "--controller", f"127.0.0.1:{free_port()}",
-               timeout=60)
+               "--state-dir", str(tmp_path / "agent-state"), timeout=60)
     assert proc.returncode == 1
     assert "not acknowledged" in proc.stderr
     assert "Traceback" not in proc.stderr
@@ -239,6 +242,6 @@ def test_metrics_grpc_port_taken_is_one_line_too(tmp_path: Path) -> None:
                    str(tmp_path / "data"), "--metrics-listen", f"127.0.0.1:{free_port()}")
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr
-    assert proc.stderr.strip().splitlines()[-1] == (
-        f"hotspare: controller cannot start: cannot listen on 127.0.0.1:{port}"
-        " (address in use or not available)")
+    last = proc.stderr.strip().splitlines()
+    assert len(last) == 1 and last[0].startswith("hotspare: controller cannot start:")
+    assert f"127.0.0.1:{port}" in last[0] and "in use" in last[0]
