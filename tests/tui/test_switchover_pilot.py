@@ -85,15 +85,31 @@ async def test_tui_guarded_switchover_with_live_progress(
             assert "Traceback" not in text()
             assert not group.busy
 
-            # past drills: none yet, the list opens and closes
+            # past drills: none yet; the list opens and closes
             await pilot.press("h")
             drills = group.query_one("#group-drills", Static)
             await pilot_wait(lambda: "no drills yet" in str(drills.render()), pilot)
             await pilot.press("h")
             assert not group.query_one("#group-drills-box").display
 
+            # a drill from the TUI: switch over and back, both legs shown, then listed
+            await pilot_wait(lambda: failover.groups[GROUP].active == ("srv-b",), pilot, 20)
+            await pilot.press("d")
+            await pilot_wait(lambda: isinstance(app.screen, ConfirmSwitchoverDialog), pilot)
+            what = str(app.screen.query_one("#confirm-what", Static).render())
+            assert "switch over and back" in what
+            await pilot.press(*"tui drill", "enter", *GROUP, "enter")
+            await pilot_wait(lambda: isinstance(app.screen, GroupScreen), pilot)
+            await pilot_wait(lambda: any(w in text() for w in (" SUCCEEDED ", " FAILED ",
+                                                               "error:")), pilot, 90)
+            assert " SUCCEEDED " in text() and "leg 2/2" in text(), text()
+            await pilot.press("h")
+            await pilot_wait(lambda: "succeeded" in str(drills.render()), pilot)
+
         assert await asyncio.to_thread(
             wait_for, lambda: _roles(pair) == {"srv-a": "standby", "srv-b": "active"}, 15, 0.3)
         history = await asyncio.to_thread(_history, pair)
-        assert len(history) == 1 and history[0]["state"] == "done"
-        assert history[0]["reason"] == "tui test" and history[0]["mode"] == "planned"
+        mine = [h for h in history if not h["drill_id"]]
+        assert len(mine) == 1 and mine[0]["state"] == "done", history
+        assert mine[0]["reason"] == "tui test" and mine[0]["mode"] == "planned"
+        assert len(history) == 3  # and the drill's two legs

@@ -351,7 +351,7 @@ def switchover_text(sw: Switchover, dry_run: bool, preflight: tuple[Reason, ...]
     for st in sw.steps:
         took = _seconds(st.finished_ms - st.started_ms) if st.finished_ms else \
             (_seconds(now - st.started_ms) + "..." if st.started_ms else "-")
-        text.append(f"\n{safe_text(st.step)[:14]:<14} ")
+        text.append(f"\n{safe_text(st.step)[:18]:<18} ")
         text.append(f"{safe_text(st.state)[:8]:<8}", style=STEP_STYLE.get(st.state, ""))
         text.append(f" {took:>9}  {safe_text(st.detail)}")
     state = sw.state
