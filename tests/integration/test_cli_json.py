@@ -28,6 +28,10 @@ COVERED: dict[str, str] = {
     "ipmi probe": "tests/integration/test_cli_json.py::test_cli_json_ipmi_probe",
     "smart probe": "tests/integration/test_smart_agent.py::test_smart_probe_cli_json",
     "snmp probe": "tests/integration/test_snmp.py::test_snmp_probe_cli",
+    "controller check": "tests/integration/test_controller_ops.py::"
+                        "test_controller_backup_online_and_check",
+    "controller backup": "tests/integration/test_controller_ops.py::"
+                         "test_controller_backup_online_and_check",
     "history": "tests/tui/test_fleet_live_pilot.py::test_cli_history_json_agrees_with_asset_screen",
     "standby list": "tests/integration/test_demo_standby.py::"
                     "test_demo_core_banking_ready_within_30s_and_the_lab_steers_it",
