@@ -9,8 +9,10 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 
 import grpc
 
+from controller.auth.identity import current
 from controller.commands import CommandRouter
 from controller.ingest import BatchRejected, IngestWriter, Limits, validate
+from controller.ownership import Ownership, batch_assets
 from hotspare import convert, model
 from hotspare.v1 import agent_pb2, agent_pb2_grpc
 
@@ -19,6 +21,11 @@ log = logging.getLogger("hotspare.controller.api.agents")
 
 def _now_ms() -> int:
     return int(time.time() * 1000)
+
+
+def _foreign(owners: dict[str, str]) -> str:
+    shown = ", ".join(f"{a!r} (agent {o!r})" for a, o in sorted(owners.items())[:3])
+    return f"refused: assets owned by another agent: {shown}"
 
 
 class AgentService(agent_pb2_grpc.AgentServiceServicer):
@@ -30,11 +37,13 @@ class AgentService(agent_pb2_grpc.AgentServiceServicer):
         register: Callable[[agent_pb2.Hello], Awaitable[int]],
         router: CommandRouter,
         limits: Limits,
+        ownership: Ownership | None = None,
     ) -> None:
         self._writer = writer
         self._register = register
         self._router = router
         self._limits = limits
+        self._ownership = ownership
 
     async def Stream(
         self,
@@ -48,6 +57,14 @@ class AgentService(agent_pb2_grpc.AgentServiceServicer):
         if not hello.agent_id.strip():
             await context.abort(grpc.StatusCode.INVALID_ARGUMENT, "Hello has an empty agent_id")
         agent_id, epoch = hello.agent_id, hello.stream_epoch
+        ident = current()
+        if ident is not None and ident.kind == "agent" and ident.name and ident.name != agent_id:
+            await context.abort(grpc.StatusCode.PERMISSION_DENIED,
+                                f"certificate is for agent {ident.name!r}, not {agent_id!r}")
+        if self._ownership is not None:
+            foreign = await self._ownership.foreign(agent_id, (a.asset_id for a in hello.assets))
+            if foreign:
+                await context.abort(grpc.StatusCode.PERMISSION_DENIED, _foreign(foreign))
         highest = await self._register(hello)
         outbound: asyncio.Queue[agent_pb2.ControllerMessage | None] = asyncio.Queue()
         outbound.put_nowait(agent_pb2.ControllerMessage(
@@ -92,6 +109,12 @@ class AgentService(agent_pb2_grpc.AgentServiceServicer):
                 if kind == "batch":
                     try:
                         item = validate(msg.batch, agent_id, epoch, self._limits, _now_ms())
+                        if self._ownership is not None:
+                            foreign = await self._ownership.foreign(agent_id,
+                                                                    batch_assets(msg.batch))
+                            if foreign:
+                                raise BatchRejected(f"batch seq {msg.batch.seq}: "
+                                                    + _foreign(foreign))
                     except BatchRejected as exc:
                         log.warning("agent %s: rejected batch: %s", agent_id, exc)
                         return msg.batch.seq, str(exc)
