@@ -4,12 +4,22 @@ from __future__ import annotations
 
 import logging
 
-from controller.auth.identity import who
+from controller.auth.identity import current
 from controller.store import Database
 from controller.store.audit import AuditRecord, verify_chain
 from hotspare.errors import HotSpareError
 
 log = logging.getLogger("hotspare.controller.audit")
+
+
+def _actor(claimed: str) -> str:
+    """The authenticated caller; an unauthenticated local admin's claim is kept but marked."""
+    ident = current()
+    if ident is None or ident.kind == "agent":
+        return claimed or "controller"
+    if ident.kind == "local" and claimed and claimed not in (ident.name, "unknown"):
+        return f"{claimed} via {ident.name}"
+    return ident.name
 
 
 class AuditError(HotSpareError):
@@ -25,7 +35,7 @@ class Audit:
     async def record(self, action: str, target: str, reason: str = "",
                      outcome: str = "requested", actor: str = "") -> AuditRecord:
         """Record an act by `actor` (default: the authenticated caller) before doing it."""
-        name = actor or who("controller")
+        name = _actor(actor)
         try:
             return await self._db.write(
                 lambda s: s.audit.append(name, action, target, reason, outcome))

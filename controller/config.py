@@ -37,7 +37,7 @@ class ControllerConfig:
     data_dir: Path = Path(DEFAULT_DATA_DIR)
     synchronous: str = "NORMAL"
     max_batch_readings: int = 10_000
-    max_future_seconds: float = 300.0
+    max_future_seconds: float = 30.0  # a small clock skew; later readings are refused
     retention_days: float = 30.0
     tls_cert_file: str = ""
     tls_key_file: str = ""
@@ -74,7 +74,7 @@ def load_config(
             data_dir=Path(sec.str("data_dir", DEFAULT_DATA_DIR)),
             synchronous=sync,
             max_batch_readings=sec.int("max_batch_readings", 10_000, minimum=1),
-            max_future_seconds=sec.float("max_future_seconds", 300.0, minimum=0),
+            max_future_seconds=sec.float("max_future_seconds", 30.0, minimum=0),
             retention_days=sec.float("retention_days", 30.0, minimum=0.01),
             tls_cert_file=sec.str("tls_cert_file", ""),
             tls_key_file=sec.str("tls_key_file", ""),

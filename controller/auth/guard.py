@@ -14,6 +14,7 @@ from controller.auth.users import Users
 
 log = logging.getLogger("hotspare.controller.auth")
 OTP_KEY = "x-hotspare-otp"
+AGENT_STREAM = "/hotspare.v1.AgentService/Stream"
 _LOOPBACK_PEERS = ("ipv4:127.", "ipv6:[::1]", "unix:")
 
 
@@ -30,7 +31,8 @@ class Guard(grpc.aio.ServerInterceptor):
         handler_call_details: grpc.HandlerCallDetails,
     ) -> grpc.RpcMethodHandler:
         handler = await continuation(handler_call_details)
-        method = str(handler_call_details.method)  # type: ignore[attr-defined]
+        raw = handler_call_details.method  # type: ignore[attr-defined]
+        method = raw.decode() if isinstance(raw, bytes) else str(raw)
         if handler is None or method.startswith(OPEN_PREFIXES):
             return handler
         return self._wrap(method, handler)
@@ -82,7 +84,7 @@ class Guard(grpc.aio.ServerInterceptor):
         names = (context.auth_context() or {}).get("x509_common_name") or []
         if names:
             return Identity(names[0].decode(errors="replace"), "agent", "agent")
-        if method.endswith("/AgentService/Stream") and not self._tls:
+        if method == AGENT_STREAM and not self._tls:
             return Identity("", "agent", "agent")  # loopback/insecure: bound to its Hello id
         if self._local_admin_ok(context):
             return LOCAL_ADMIN

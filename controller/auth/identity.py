@@ -31,7 +31,12 @@ def current() -> Identity | None:
     return _CURRENT.get()
 
 
-def who(fallback: str = "unknown") -> str:
-    """The authenticated name for journals and the audit; `fallback` only outside any RPC."""
+def who(claimed: str = "unknown") -> str:
+    """The authenticated name for journals; a client's `claimed` name is used only outside any
+    RPC and for the unauthenticated local admin (loopback demo, no users yet)."""
     ident = _CURRENT.get()
-    return ident.name if ident is not None else fallback
+    if ident is None:
+        return claimed
+    if ident.kind == "local":
+        return claimed if claimed.strip() and claimed != "unknown" else ident.name
+    return ident.name
