@@ -12,6 +12,7 @@ import grpc
 from controller.auth.identity import current
 from controller.commands import CommandRouter
 from controller.ingest import BatchRejected, IngestWriter, Limits, validate
+from controller.ingest_limits import LimitExceeded, StreamQuota, check_batch, check_hello
 from controller.ownership import Ownership, batch_assets
 from hotspare import convert, model
 from hotspare.v1 import agent_pb2, agent_pb2_grpc
@@ -56,6 +57,11 @@ class AgentService(agent_pb2_grpc.AgentServiceServicer):
         hello = first.hello
         if not hello.agent_id.strip():
             await context.abort(grpc.StatusCode.INVALID_ARGUMENT, "Hello has an empty agent_id")
+        try:
+            check_hello(hello)
+        except LimitExceeded as exc:
+            log.warning("agent Hello refused: %s", exc)
+            await context.abort(grpc.StatusCode.INVALID_ARGUMENT, f"Hello refused: {exc}")
         agent_id, epoch = hello.agent_id, hello.stream_epoch
         ident = current()
         if ident is not None and ident.kind == "agent" and ident.name and ident.name != agent_id:
@@ -64,6 +70,7 @@ class AgentService(agent_pb2_grpc.AgentServiceServicer):
         if self._ownership is not None:
             foreign = await self._ownership.foreign(agent_id, (a.asset_id for a in hello.assets))
             if foreign:
+                log.warning("agent %s: Hello %s", agent_id, _foreign(foreign))
                 await context.abort(grpc.StatusCode.PERMISSION_DENIED, _foreign(foreign))
         highest = await self._register(hello)
         outbound: asyncio.Queue[agent_pb2.ControllerMessage | None] = asyncio.Queue()
@@ -71,7 +78,8 @@ class AgentService(agent_pb2_grpc.AgentServiceServicer):
             ack=agent_pb2.Ack(stream_epoch=epoch, highest_seq=highest)))
         commands = self._router.connect(agent_id)
         log.info("agent %s connected (epoch %d, stored up to seq %d)", agent_id, epoch, highest)
-        reader = asyncio.create_task(self._read(context, agent_id, epoch, outbound))
+        reader = asyncio.create_task(self._read(context, agent_id, epoch, outbound,
+                                                 StreamQuota(highest)))
         pusher = asyncio.create_task(self._push_commands(commands, outbound))
         try:
             while True:
@@ -98,6 +106,7 @@ class AgentService(agent_pb2_grpc.AgentServiceServicer):
         agent_id: str,
         epoch: int,
         outbound: asyncio.Queue[agent_pb2.ControllerMessage | None],
+        quota: StreamQuota,
     ) -> tuple[int, str] | None:
         acks: set[asyncio.Task[None]] = set()
         try:
@@ -109,13 +118,15 @@ class AgentService(agent_pb2_grpc.AgentServiceServicer):
                 if kind == "batch":
                     try:
                         item = validate(msg.batch, agent_id, epoch, self._limits, _now_ms())
+                        check_batch(msg.batch)
+                        quota.admit(msg.batch)
                         if self._ownership is not None:
                             foreign = await self._ownership.foreign(agent_id,
                                                                     batch_assets(msg.batch))
                             if foreign:
                                 raise BatchRejected(f"batch seq {msg.batch.seq}: "
                                                     + _foreign(foreign))
-                    except BatchRejected as exc:
+                    except (BatchRejected, LimitExceeded) as exc:
                         log.warning("agent %s: rejected batch: %s", agent_id, exc)
                         return msg.batch.seq, str(exc)
                     fut = self._writer.submit(item)

@@ -200,3 +200,21 @@ def test_future_dated_reading_is_refused_and_the_alert_stays_firing(ctl):
         assert alerts and all(a["state"] == "firing" for a in alerts), alerts
     finally:
         agent.close()
+
+
+def test_oversized_names_and_seq_jumps_are_refused_and_the_asset_list_stays_usable(ctl):
+    huge = ScriptedAgent(ctl.address, "ag-huge", "x" * 10_000)  # refused at Hello
+    with pytest.raises(AssertionError, match="no ack"):
+        huge.send("inlet", 1.0, timeout=3.0)
+    huge.close()
+    agent = ScriptedAgent(ctl.address, "ag-ok", "srv-ok")
+    try:
+        agent.send("inlet", 30.0)
+        agent.seq = 10**12  # a huge jump on its own epoch: refused, not trusted
+        with pytest.raises(AssertionError, match="no ack"):
+            agent.send("inlet", 31.0, timeout=3.0)
+        assert "jumps more than" in ctl.log() and "characters (limit 256)" in ctl.log()
+        assets = cli_json("assets", "--controller", ctl.address)["assets"]
+        assert [a["asset_id"] for a in assets] == ["srv-ok"]
+    finally:
+        agent.close()
