@@ -42,6 +42,7 @@ class ControllerConfig:
     tls_cert_file: str = ""
     tls_key_file: str = ""
     tls_client_ca_file: str = ""
+    allow_insecure: str = ""  # the reason plain gRPC is accepted on a non-loopback address
     alerts: AlertsConfig = field(default_factory=AlertsConfig)
     standby_groups: tuple[StandbyGroup, ...] = ()
     readiness_tick_seconds: float = 1.0
@@ -79,6 +80,7 @@ def load_config(
             tls_cert_file=sec.str("tls_cert_file", ""),
             tls_key_file=sec.str("tls_key_file", ""),
             tls_client_ca_file=sec.str("tls_client_ca_file", ""),
+            allow_insecure=sec.str("allow_insecure", ""),
             alerts=_alerts(root.table_("alerts")),
             standby_groups=parse_groups(root.table_("standby")),
             spares=parse_spares(root.table_("spares")),

@@ -23,7 +23,7 @@ from controller.api.spares import SparesService
 from controller.audit import Audit
 from controller.auth.guard import Guard
 from controller.auth.totp import SecretBox
-from controller.auth.transport import is_loopback
+from controller.auth.transport import check_transport, is_loopback
 from controller.auth.users import Users
 from controller.commands import CommandRouter, Commands
 from controller.config import ControllerConfig
@@ -57,6 +57,10 @@ class Controller:
 
     def __init__(self, config: ControllerConfig) -> None:
         self.config = config
+        warning = check_transport(config.listen, config.tls_cert_file, config.tls_key_file,
+                                  config.allow_insecure)  # before anything is created
+        if warning:
+            log.warning("%s", warning)
         self.db = Database(config.database_path, synchronous=config.synchronous)
         self.audit = Audit(self.db)
         self.users = Users(self.db, SecretBox(config.data_dir / "secrets.key"))

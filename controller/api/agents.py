@@ -65,8 +65,9 @@ class AgentService(agent_pb2_grpc.AgentServiceServicer):
         agent_id, epoch = hello.agent_id, hello.stream_epoch
         ident = current()
         if ident is not None and ident.kind == "agent" and ident.name and ident.name != agent_id:
-            await context.abort(grpc.StatusCode.PERMISSION_DENIED,
-                                f"certificate is for agent {ident.name!r}, not {agent_id!r}")
+            why = f"certificate is for agent {ident.name!r}, not {agent_id!r}"
+            log.warning("agent Hello refused: %s", why)
+            await context.abort(grpc.StatusCode.PERMISSION_DENIED, why)
         if self._ownership is not None:
             foreign = await self._ownership.foreign(agent_id, (a.asset_id for a in hello.assets))
             if foreign:
