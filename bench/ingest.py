@@ -92,11 +92,11 @@ def _agent_process(address: str, agent_id: str, batch_size: int, seconds: float,
 
 
 def end_to_end(agents: int, batch_size: int, seconds: float, window: int,
-               config_text: str | None = None) -> tuple[float, int]:
+               config_text: str | None = None, code_root: Path = ROOT) -> tuple[float, int]:
     with tempfile.TemporaryDirectory() as tmp:
         port = free_port()
         address = f"127.0.0.1:{port}"
-        env = dict(os.environ, PYTHONPATH=str(ROOT))
+        env = dict(os.environ, PYTHONPATH=str(code_root))
         log = open(Path(tmp) / "controller.log", "wb")  # noqa: SIM115
         extra: list[str] = []
         if config_text is not None:
@@ -105,7 +105,7 @@ def end_to_end(agents: int, batch_size: int, seconds: float, window: int,
         proc = subprocess.Popen([sys.executable, "-m", "hotspare", "--log-level", "warning",
                                  "controller", "run", "--listen", address, "--data-dir", tmp,
                                  *extra],
-                                env=env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
+                                env=env, stdout=log, stderr=subprocess.STDOUT, cwd=code_root)
         try:
             wait_for(lambda: controller_healthy(address), 20, 0.1, "controller")
             results: multiprocessing.Queue = multiprocessing.Queue()  # type: ignore[type-arg]
@@ -162,7 +162,13 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=1000, help="readings per batch")
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--window", type=int, default=4, help="unacked batches per agent")
+    parser.add_argument("--security-baseline", metavar="GIT_REF", default="",
+                        help="also run the controller of GIT_REF (before issue 14: no guard, "
+                             "ownership or limits) in the same run and print the ratio")
     args = parser.parse_args()
+    if args.security_baseline:
+        security_ratio(args)
+        return
     rate, total = end_to_end(args.agents, args.batch, args.seconds, args.window)
     ref = plain_sqlite(max(total, 200_000), args.batch)
     print(f"agents={args.agents} batch={args.batch} seconds={args.seconds:g} cores={os.cpu_count()}")
@@ -170,6 +176,26 @@ def main() -> None:
     print(f"plain sqlite3 executemany (same schema, same batch size): {ref:,.0f} rows/s")
     print(f"ratio end-to-end / plain sqlite3: {rate / ref:.3f}")
     print(f"target >= 30,000 readings/s: {'met' if rate >= 30_000 else 'NOT met'}")
+
+
+def security_ratio(args: argparse.Namespace) -> None:
+    """Security on (this tree) vs off (GIT_REF), alternated twice, best of each."""
+    with tempfile.TemporaryDirectory() as tmp:
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", args.security_baseline],
+                                 check=True, capture_output=True).stdout
+        subprocess.run(["tar", "-x", "-C", tmp], input=archive, check=True)
+        on: list[float] = []
+        off: list[float] = []
+        for _ in range(2):
+            off.append(end_to_end(args.agents, args.batch, args.seconds, args.window,
+                                  code_root=Path(tmp))[0])
+            on.append(end_to_end(args.agents, args.batch, args.seconds, args.window)[0])
+    print(f"agents={args.agents} batch={args.batch} seconds={args.seconds:g} cores={os.cpu_count()}")
+    print(f"security off ({args.security_baseline}): {max(off):,.0f} readings/s "
+          f"(runs: {', '.join(f'{x:,.0f}' for x in off)})")
+    print(f"security on (guard, ownership, limits): {max(on):,.0f} readings/s "
+          f"(runs: {', '.join(f'{x:,.0f}' for x in on)})")
+    print(f"ratio on / off: {max(on) / max(off):.3f} (target >= 0.85)")
 
 
 if __name__ == "__main__":

@@ -218,3 +218,30 @@ def test_oversized_names_and_seq_jumps_are_refused_and_the_asset_list_stays_usab
         assert [a["asset_id"] for a in assets] == ["srv-ok"]
     finally:
         agent.close()
+
+
+def test_webhook_credentials_are_not_stored_or_logged_in_clear(tmp_path):
+    from tests.helpers import free_port
+    from tests.webhook import Receiver
+
+    canary = "CANARY-s3cr3t-9f2b"
+    receiver = Receiver(free_port()).start()
+    conf = tmp_path / "controller.toml"
+    conf.write_text(f'[controller]\n[alerts]\ntick_seconds = 0.2\n[[alerts.webhooks]]\n'
+                    f'url = "http://127.0.0.1:{receiver.port}/hook?token={canary}"\n'
+                    '[[alerts.rules]]\nname = "hot"\nlevel = 2\nkinds = ["temperature"]\n'
+                    'sensor = "inlet"\ncondition = "above"\nthreshold = 80\nrecover = 70\n')
+    ctl = ControllerProc(tmp_path / "data", extra=["--config", str(conf)])
+    ctl.wait_ready()
+    agent = ScriptedAgent(ctl.address, "ag-w", "srv-w")
+    try:
+        agent.send("inlet", 95.0)
+        wait_for(lambda: receiver.alerts(rule="hot"), 15, 0.1, "webhook delivered")
+        raw = b"".join(p.read_bytes() for p in ctl.data_dir.glob("hotspare.sqlite*"))
+        assert canary.encode() not in raw and canary not in ctl.log()
+        assert oct(os.stat(ctl.data_dir).st_mode & 0o777) == "0o700"
+        assert oct(os.stat(ctl.data_dir / "hotspare.sqlite").st_mode & 0o777) == "0o600"
+    finally:
+        agent.close()
+        ctl.stop()
+        receiver.stop()
