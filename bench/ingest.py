@@ -102,13 +102,14 @@ def _scraper(port: int, every_seconds: float, stop: threading.Event, counts: lis
 
 def end_to_end(agents: int, batch_size: int, seconds: float, window: int,
                config_text: str | None = None, scrape_every: float | None = None,
-               keep_db: Path | None = None) -> tuple[float, int, float]:
+               keep_db: Path | None = None, code_root: Path = ROOT
+               ) -> tuple[float, int, float]:
     """Readings/s stored, readings stored, controller CPU seconds; with scrape_every the
-    controller serves /metrics and is scraped that often."""
+    controller serves /metrics and is scraped that often; code_root runs another tree's code."""
     with tempfile.TemporaryDirectory() as tmp:
         port = free_port()
         address = f"127.0.0.1:{port}"
-        env = dict(os.environ, PYTHONPATH=str(ROOT))
+        env = dict(os.environ, PYTHONPATH=str(code_root))
         log = open(Path(tmp) / "controller.log", "wb")  # noqa: SIM115
         extra: list[str] = []
         if config_text is not None:
@@ -122,7 +123,7 @@ def end_to_end(agents: int, batch_size: int, seconds: float, window: int,
         proc = subprocess.Popen([sys.executable, "-m", "hotspare", "--log-level", "warning",
                                  "controller", "run", "--listen", address, "--data-dir", tmp,
                                  *extra],
-                                env=env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
+                                env=env, stdout=log, stderr=subprocess.STDOUT, cwd=code_root)
         try:
             wait_for(lambda: controller_healthy(address), 20, 0.1, "controller")
             results: multiprocessing.Queue = multiprocessing.Queue()  # type: ignore[type-arg]
@@ -207,7 +208,13 @@ def main() -> None:
     parser.add_argument("--paired", action="store_true",
                         help="with --metrics-rounds: run the two controllers at the same time"
                              " (each with half the agents), so both see the same machine load")
+    parser.add_argument("--security-baseline", metavar="GIT_REF", default="",
+                        help="also run the controller of GIT_REF (before issue 14: no guard, "
+                             "ownership or limits) in the same run and print the ratio")
     args = parser.parse_args()
+    if args.security_baseline:
+        security_ratio(args)
+        return
     if args.metrics_rounds:
         compare_metrics(args)
         return
@@ -277,6 +284,26 @@ def compare_metrics_paired(args: argparse.Namespace) -> None:
           f" {args.seconds:g}s, scrape every {args.scrape_every:g}s, cores={os.cpu_count()}")
     print(f"median ratio on / off, throughput: {r:.3f} (target >= 0.95: "
           f"{'met' if r >= 0.95 else 'NOT met'}); CPU efficiency (off/on): {c:.3f}")
+
+
+def security_ratio(args: argparse.Namespace) -> None:
+    """Security on (this tree) vs off (GIT_REF), alternated twice, best of each."""
+    with tempfile.TemporaryDirectory() as tmp:
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", args.security_baseline],
+                                 check=True, capture_output=True).stdout
+        subprocess.run(["tar", "-x", "-C", tmp], input=archive, check=True)
+        on: list[float] = []
+        off: list[float] = []
+        for _ in range(2):
+            off.append(end_to_end(args.agents, args.batch, args.seconds, args.window,
+                                  code_root=Path(tmp))[0])
+            on.append(end_to_end(args.agents, args.batch, args.seconds, args.window)[0])
+    print(f"agents={args.agents} batch={args.batch} seconds={args.seconds:g} cores={os.cpu_count()}")
+    print(f"security off ({args.security_baseline}): {max(off):,.0f} readings/s "
+          f"(runs: {', '.join(f'{x:,.0f}' for x in off)})")
+    print(f"security on (guard, ownership, limits): {max(on):,.0f} readings/s "
+          f"(runs: {', '.join(f'{x:,.0f}' for x in on)})")
+    print(f"ratio on / off: {max(on) / max(off):.3f} (target >= 0.85)")
 
 
 if __name__ == "__main__":

@@ -38,13 +38,14 @@ class ControllerConfig:
     data_dir: Path = Path(DEFAULT_DATA_DIR)
     synchronous: str = "NORMAL"
     max_batch_readings: int = 10_000
-    max_future_seconds: float = 300.0
+    max_future_seconds: float = 30.0  # a small clock skew; later readings are refused
     retention_days: float = 30.0
     tls_cert_file: str = ""
     tls_key_file: str = ""
     tls_client_ca_file: str = ""
     metrics_listen: str = ""  # HOST:PORT of /metrics; "" serves none
     metrics_reading_series: int = 0  # per-sensor gauges of the fleet's readings, at most this many
+    allow_insecure: str = ""  # the reason plain gRPC is accepted on a non-loopback address
     alerts: AlertsConfig = field(default_factory=AlertsConfig)
     standby_groups: tuple[StandbyGroup, ...] = ()
     readiness_tick_seconds: float = 1.0
@@ -78,12 +79,13 @@ def load_config(
             data_dir=Path(sec.str("data_dir", DEFAULT_DATA_DIR)),
             synchronous=sync,
             max_batch_readings=sec.int("max_batch_readings", 10_000, minimum=1),
-            max_future_seconds=sec.float("max_future_seconds", 300.0, minimum=0),
+            max_future_seconds=sec.float("max_future_seconds", 30.0, minimum=0),
             retention_days=sec.float("retention_days", 30.0, minimum=0.01),
             tls_cert_file=sec.str("tls_cert_file", ""),
             tls_key_file=sec.str("tls_key_file", ""),
             tls_client_ca_file=sec.str("tls_client_ca_file", ""),
             **_metrics(root.table_("metrics")),
+            allow_insecure=sec.str("allow_insecure", ""),
             alerts=_alerts(root.table_("alerts")),
             standby_groups=parse_groups(root.table_("standby")),
             spares=parse_spares(root.table_("spares")),

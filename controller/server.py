@@ -19,7 +19,13 @@ from controller.api.alerts import AlertService
 from controller.api.control import ControlService
 from controller.api.failover import FailoverService
 from controller.api.queries import QueryService
+from controller.api.security import SecurityService
 from controller.api.spares import SparesService
+from controller.audit import Audit
+from controller.auth.guard import Guard
+from controller.auth.totp import SecretBox
+from controller.auth.transport import check_transport, is_loopback
+from controller.auth.users import Users
 from controller.commands import CommandRouter, Commands
 from controller.config import ControllerConfig
 from controller.failover.drills import Drills
@@ -29,6 +35,7 @@ from controller.failover.switchover import Switchovers
 from controller.hub import FleetHub
 from controller.ingest import IngestWriter, Limits
 from controller.metrics import ControllerMetrics, Sources
+from controller.ownership import Ownership
 from controller.queries import Queries
 from controller.spares.runtime import SparesRuntime
 from controller.store import Database, IngestResult
@@ -40,6 +47,7 @@ from hotspare.v1 import (
     control_pb2_grpc,
     failover_pb2_grpc,
     query_pb2_grpc,
+    security_pb2_grpc,
     spares_pb2_grpc,
 )
 
@@ -51,7 +59,13 @@ class Controller:
 
     def __init__(self, config: ControllerConfig) -> None:
         self.config = config
+        warning = check_transport(config.listen, config.tls_cert_file, config.tls_key_file,
+                                  config.allow_insecure)  # before anything is created
+        if warning:
+            log.warning("%s", warning)
         self.db = Database(config.database_path, synchronous=config.synchronous)
+        self.audit = Audit(self.db)
+        self.users = Users(self.db, SecretBox(config.data_dir / "secrets.key"))
         self.hub = FleetHub()
         self.router = CommandRouter()
         self.commands = Commands(self.db, self.router)
@@ -66,6 +80,7 @@ class Controller:
                                           spares=spares_readiness(self.spares.check))
         self.switchovers = Switchovers({g.name: g for g in config.standby_groups}, self.db,
                                        self.commands, self.readiness, self.alerting.feed)
+        self.switchovers.audit = self.audit
         self.drills = Drills(self.switchovers, self.db)
         self.policy = AutoFailover(self.switchovers.groups, self.switchovers, self.db,
                                    f"controller:{config.listen}", self.alerting.feed)
@@ -92,25 +107,31 @@ class Controller:
 
     async def start(self) -> int:
         """Start serving; returns the bound port."""
+        await self.users.load()
         self.server = grpc.aio.server(
+            interceptors=[Guard(self.users, tls=bool(self.config.tls_cert_file),
+                                loopback_listen=is_loopback(self.config.listen))],
             options=[
                 ("grpc.max_receive_message_length", 64 * 1024 * 1024),
                 ("grpc.so_reuseport", 0),
             ]
         )
         limits = Limits(self.config.max_batch_readings, self.config.max_future_seconds)
-        agents = AgentService(self.writer, self._register, self.router, limits)
+        agents = AgentService(self.writer, self._register, self.router, limits,
+                              Ownership(self.db))
         agent_pb2_grpc.add_AgentServiceServicer_to_server(agents, self.server)
         query_pb2_grpc.add_QueryServiceServicer_to_server(QueryService(self.queries), self.server)
         health_pb2_grpc.add_HealthServicer_to_server(self.health, self.server)
         alerts_pb2_grpc.add_AlertServiceServicer_to_server(
-            AlertService(self.alerting, self.db), self.server)
+            AlertService(self.alerting, self.db, self.audit), self.server)
         control_pb2_grpc.add_ControlServiceServicer_to_server(
-            ControlService(self.db, self.commands), self.server)
+            ControlService(self.db, self.commands, self.audit), self.server)
         failover_pb2_grpc.add_FailoverServiceServicer_to_server(
             FailoverService(self.readiness, self.switchovers, self.drills), self.server)
         spares_pb2_grpc.add_SparesServiceServicer_to_server(
             SparesService(self.db, self.spares), self.server)
+        security_pb2_grpc.add_SecurityServiceServicer_to_server(
+            SecurityService(self.users, self.audit), self.server)
         if self.config.metrics_listen:  # bound first: a taken port stops us before any serving
             self.metrics = ControllerMetrics(self.config.metrics_listen, Sources(
                 self.writer, agents.refused_total, self.router, self.alerting, self.db),
@@ -125,7 +146,8 @@ class Controller:
         await self.server.start()
         for name in ("", "hotspare.v1.AgentService", "hotspare.v1.QueryService",
                      "hotspare.v1.AlertService", "hotspare.v1.ControlService",
-                     "hotspare.v1.FailoverService", "hotspare.v1.SparesService"):
+                     "hotspare.v1.FailoverService", "hotspare.v1.SparesService",
+                     "hotspare.v1.SecurityService"):
             await self.health.set(name, health_pb2.HealthCheckResponse.SERVING)
         self._tasks.append(asyncio.create_task(self.queries.watch_liveness()))
         self._tasks.append(asyncio.create_task(self._retention()))

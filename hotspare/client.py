@@ -11,9 +11,11 @@ from typing import Any
 import grpc
 
 from hotspare import convert, model
+from hotspare.credentials import interceptors
 from hotspare.errors import HotSpareError
 from hotspare.failover_client import FailoverCalls
 from hotspare.maintenance import Matcher, Silence, Window
+from hotspare.security_client import SecurityClient
 from hotspare.spares_client import SparesClient
 from hotspare.v1 import (
     alerts_pb2,
@@ -31,14 +33,14 @@ def _channel(address: str) -> grpc.aio.Channel:
     """TLS when HOTSPARE_CA_FILE is set (mutual with HOTSPARE_CERT_FILE/HOTSPARE_KEY_FILE)."""
     ca = os.environ.get("HOTSPARE_CA_FILE")
     if not ca:
-        return grpc.aio.insecure_channel(address)
+        return grpc.aio.insecure_channel(address, interceptors=interceptors())
     cert, key = os.environ.get("HOTSPARE_CERT_FILE"), os.environ.get("HOTSPARE_KEY_FILE")
     creds = grpc.ssl_channel_credentials(
         root_certificates=Path(ca).read_bytes(),
         private_key=Path(key).read_bytes() if key else None,
         certificate_chain=Path(cert).read_bytes() if cert else None,
     )
-    return grpc.aio.secure_channel(address, creds)
+    return grpc.aio.secure_channel(address, creds, interceptors=interceptors())
 
 
 class ClientError(HotSpareError):
@@ -63,6 +65,7 @@ class ControllerClient:
         self._control = control_pb2_grpc.ControlServiceStub(self._channel)
         self.failover = FailoverCalls(self, self._channel)
         self.spares = SparesClient(self._channel, self._call)
+        self.security = SecurityClient(self._channel, self._call)
 
     async def __aenter__(self) -> ControllerClient:
         return self

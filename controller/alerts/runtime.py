@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import logging
 import time
@@ -36,6 +37,11 @@ def redact_url(url: str) -> str:
     """Scheme, host and port only: paths and queries of webhook URLs often carry tokens."""
     parts = urllib.parse.urlsplit(url)
     return f"{parts.scheme}://{parts.hostname}{f':{parts.port}' if parts.port else ''}/..."
+
+
+def webhook_key(url: str) -> str:
+    """What the outbox stores for a webhook: the redacted URL and a digest, never credentials."""
+    return f"{redact_url(url)}#{hashlib.sha256(url.encode()).hexdigest()[:16]}"
 
 
 def post_json(url: str, payload: bytes, timeout: float = WEBHOOK_TIMEOUT_SECONDS) -> None:
@@ -79,7 +85,7 @@ class Alerting:
 
     # ---- inside units of work on the writer ---------------------------------------------
     def load(self, store: Store) -> None:
-        store.alerts.outbox_targets = self.config.webhooks
+        store.alerts.outbox_targets = tuple(webhook_key(u) for u in self.config.webhooks)
         self.engine.load(store.alerts.load_alerts(_now_ms() - FLAP_WINDOW_MS))
         self._refresh(store)
 
@@ -202,9 +208,16 @@ class Alerting:
         """Send every due message once; failures are retried with exponential backoff."""
         due = await self.db.alerts.due_notifications(_now_ms())
         sent = 0
+        urls = {webhook_key(u): u for u in self.config.webhooks}
+        urls.update((u, u) for u in self.config.webhooks)  # rows written before keys
         for notification_id, target, payload, attempts in due:
+            url = urls.get(target)
+            if url is None:  # a webhook no longer configured: parked, not retried in a loop
+                await self.db.alerts.mark_failed(notification_id, target,
+                                                 _now_ms() + BACKOFF_MAX_MS, "not configured")
+                continue
             try:
-                await run_blocking(self.poster, target, payload.encode())
+                await run_blocking(self.poster, url, payload.encode())
             except OSError as exc:
                 delay = min(BACKOFF_MAX_MS, 1000 * 2 ** min(attempts, 16))
                 await self.db.alerts.mark_failed(notification_id, target, _now_ms() + delay,

@@ -9,6 +9,8 @@ import time
 import grpc
 
 from controller.alerts.runtime import Alerting
+from controller.audit import Audit, AuditError
+from controller.auth.identity import who
 from controller.store import Database
 from hotspare import convert
 from hotspare.maintenance import Silence, validate_window
@@ -22,9 +24,17 @@ def _now_ms() -> int:
 class AlertService(alerts_pb2_grpc.AlertServiceServicer):
     """Reads go through the read connection; changes go through the alerting writer thread."""
 
-    def __init__(self, alerting: Alerting, db: Database) -> None:
+    def __init__(self, alerting: Alerting, db: Database, audit: Audit | None = None) -> None:
         self._alerting = alerting
         self._db = db
+        self._audit = audit or Audit(db)
+
+    async def _audited(self, context, action: str, target: str,  # type: ignore[no-untyped-def]
+                       reason: str) -> None:
+        try:
+            await self._audit.record(action, target, reason)
+        except AuditError as exc:
+            await context.abort(grpc.StatusCode.FAILED_PRECONDITION, str(exc))
 
     async def ListAlerts(self, request, context):  # type: ignore[no-untyped-def]
         if request.state and request.state not in ("pending", "firing", "resolved"):
@@ -47,9 +57,11 @@ class AlertService(alerts_pb2_grpc.AlertServiceServicer):
         return out
 
     async def AckAlert(self, request, context):  # type: ignore[no-untyped-def]
-        if not request.who.strip():
+        acker = who(request.who)
+        if not acker.strip():
             await context.abort(grpc.StatusCode.INVALID_ARGUMENT, "who acknowledges is required")
-        alert = await self._alerting.acknowledge(request.alert_id, request.who, request.comment)
+        await self._audited(context, "alert.ack", request.alert_id, request.comment)
+        alert = await self._alerting.acknowledge(request.alert_id, acker, request.comment)
         if alert is None:
             await context.abort(grpc.StatusCode.NOT_FOUND, f"no alert {request.alert_id!r}")
         assert alert is not None
@@ -62,8 +74,9 @@ class AlertService(alerts_pb2_grpc.AlertServiceServicer):
             await context.abort(grpc.StatusCode.INVALID_ARGUMENT, "author and reason are required")
         if silence.expires_ms <= now:
             await context.abort(grpc.StatusCode.INVALID_ARGUMENT, "expiry must be in the future")
-        silence = Silence(f"s-{secrets.token_hex(4)}", silence.matcher, silence.author,
+        silence = Silence(f"s-{secrets.token_hex(4)}", silence.matcher, who(silence.author),
                           silence.reason, now, silence.expires_ms)
+        await self._audited(context, "silence.add", silence.silence_id, silence.reason)
         await self._alerting.change_holds(lambda store: store.alerts.add_silence(silence))
         return convert.silence_to_pb(silence)
 
@@ -73,6 +86,7 @@ class AlertService(alerts_pb2_grpc.AlertServiceServicer):
 
     async def ExpireSilence(self, request, context):  # type: ignore[no-untyped-def]
         now = _now_ms()
+        await self._audited(context, "silence.expire", request.silence_id, "")
         ok = await self._alerting.change_holds(
             lambda store: store.alerts.expire_silence(request.silence_id, now))
         if not ok:
@@ -91,6 +105,7 @@ class AlertService(alerts_pb2_grpc.AlertServiceServicer):
         except (ValueError, KeyError) as exc:
             await context.abort(grpc.StatusCode.INVALID_ARGUMENT, f"bad window: {exc}")
         window = dataclasses.replace(window, window_id=f"m-{secrets.token_hex(4)}")
+        await self._audited(context, "maintenance.add", window.window_id, window.name)
         await self._alerting.change_holds(lambda store: store.alerts.add_window(window))
         return convert.window_to_pb(window)
 
@@ -102,6 +117,8 @@ class AlertService(alerts_pb2_grpc.AlertServiceServicer):
     async def RemoveMaintenance(self, request, context):  # type: ignore[no-untyped-def]
         windows = await self._db.alerts.windows()
         match = next((w for w in windows if w.window_id == request.window_id), None)
+        if match is not None:
+            await self._audited(context, "maintenance.remove", request.window_id, match.name)
         if match is None or not await self._alerting.change_holds(
                 lambda store: store.alerts.remove_window(request.window_id)):
             await context.abort(grpc.StatusCode.NOT_FOUND,

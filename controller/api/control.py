@@ -7,6 +7,8 @@ import time
 
 import grpc
 
+from controller.audit import Audit, AuditError
+from controller.auth.identity import who
 from controller.commands import CommandError, Commands
 from controller.store import Database
 from hotspare import convert, model
@@ -18,9 +20,10 @@ DEFAULT_TIMEOUT_SECONDS = 30.0
 class ControlService(control_pb2_grpc.ControlServiceServicer):
     """Thin servicer: every power action is journaled before it is sent, and its result after."""
 
-    def __init__(self, db: Database, commands: Commands) -> None:
+    def __init__(self, db: Database, commands: Commands, audit: Audit | None = None) -> None:
         self._db = db
         self._commands = commands
+        self._audit = audit or Audit(db)
 
     async def Power(self, request, context):  # type: ignore[no-untyped-def]
         try:
@@ -39,15 +42,27 @@ class ControlService(control_pb2_grpc.ControlServiceServicer):
                                 f"asset {request.asset_id!r} is owned by agent {agent_id!r}, "
                                 "which is not connected")
         timeout = request.timeout_seconds or DEFAULT_TIMEOUT_SECONDS
+        command_id = request.command_id or f"pw-{secrets.token_hex(8)}"
+        audited = action is not model.PowerAction.STATUS
+        try:  # recorded before anything is journaled or sent; no record, no act (S7)
+            if audited:
+                await self._audit.record(f"power.{action.value}", request.asset_id,
+                                         f"command {command_id} via agent {agent_id}")
+        except AuditError as exc:
+            await context.abort(grpc.StatusCode.FAILED_PRECONDITION, str(exc))
         command = model.Command(
-            command_id=request.command_id or f"pw-{secrets.token_hex(8)}",
+            command_id=command_id,
             asset_id=request.asset_id, deadline_unix_ms=int((time.time() + timeout) * 1000),
-            action="power", power_action=action, requested_by=request.requested_by or "unknown",
+            action="power", power_action=action, requested_by=who(
+                request.requested_by or "unknown"),
             timeout_seconds=timeout)
         try:
             result = await self._commands.run(command, "power", agent_id, timeout)
         except CommandError as exc:  # the id was used before for another command
             await context.abort(grpc.StatusCode.ALREADY_EXISTS, str(exc))
+        if audited:
+            await self._audit.outcome(f"power.{action.value}", request.asset_id,
+                                      result.outcome.value, result.message)
         return control_pb2.PowerResult(result=convert.command_result_to_pb(result),
                                        agent_id=agent_id)
 

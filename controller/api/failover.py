@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 
 import grpc
 
+from controller.auth.identity import who
 from controller.failover.drills import Drills
 from controller.failover.runtime import ReadinessRuntime
 from controller.failover.switchover import SwitchoverError, Switchovers
@@ -73,7 +74,7 @@ class FailoverService(failover_pb2_grpc.FailoverServiceServicer):
             await context.abort(grpc.StatusCode.INVALID_ARGUMENT, "a switchover needs a reason")
         updates: asyncio.Queue[Switchover] = asyncio.Queue()
         task = asyncio.create_task(self.switchovers.request(
-            request.group, mode, request.requested_by or "unknown", request.reason,
+            request.group, mode, who(request.requested_by or "unknown"), request.reason,
             to=request.to_member, force_reason=request.force_reason,
             request_id=request.request_id, dry_run=request.dry_run,
             progress=updates.put_nowait))
@@ -95,7 +96,7 @@ class FailoverService(failover_pb2_grpc.FailoverServiceServicer):
                             context: grpc.aio.ServicerContext) -> failover_pb2.SwitchoverRecord:
         try:
             sw = await self.switchovers.confirm_fenced(request.group,
-                                                       request.requested_by or "unknown",
+                                                       who(request.requested_by or "unknown"),
                                                        request.reason)
         except SwitchoverError as exc:
             await context.abort(grpc.StatusCode.FAILED_PRECONDITION, str(exc))
@@ -113,7 +114,7 @@ class FailoverService(failover_pb2_grpc.FailoverServiceServicer):
                        ) -> AsyncIterator[failover_pb2.DrillRecord]:
         updates: asyncio.Queue[Drill] = asyncio.Queue()
         task = asyncio.create_task(self.drills.run(request.group,
-                                                   request.requested_by or "unknown",
+                                                   who(request.requested_by or "unknown"),
                                                    request.reason, updates.put_nowait))
         try:
             while not task.done():

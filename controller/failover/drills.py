@@ -6,7 +6,8 @@ import secrets
 import time
 from collections.abc import Callable
 
-from controller.failover.switchover import Switchovers
+from controller.audit import AuditError
+from controller.failover.switchover import SwitchoverError, Switchovers
 from controller.store import Database
 from hotspare.standby import Drill, Switchover, SwitchoverMode, SwitchoverState
 
@@ -21,6 +22,11 @@ class Drills:
     async def run(self, group: str, requested_by: str, reason: str,
                   progress: Callable[[Drill], None] | None = None) -> Drill:
         drill_id = f"drill-{secrets.token_hex(6)}"
+        try:
+            await self._switchovers.audit.record("drill.run", group, f"{drill_id}: {reason}",
+                                                 actor=requested_by)
+        except AuditError as exc:
+            raise SwitchoverError(str(exc)) from None
         started = int(time.time() * 1000)
         done: list[Switchover] = []
 

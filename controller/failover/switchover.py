@@ -18,6 +18,7 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+from controller.audit import Audit, AuditError
 from controller.commands import CommandError, Commands
 from controller.failover.config import StandbyGroup
 from controller.failover.runtime import GROUP_ASSET_PREFIX, ReadinessRuntime
@@ -91,6 +92,7 @@ class Switchovers:
         self._clock = clock
         self._tasks: dict[str, asyncio.Task[Switchover]] = {}  # request id -> its runner
         self._progress: dict[str, list[Progress]] = {}
+        self.audit = Audit(db)  # every request and step is audited before it happens (S7)
 
     # ---- requests -------------------------------------------------------------------
     async def _members(self, group: StandbyGroup, mode: SwitchoverMode, to: str,
@@ -180,6 +182,14 @@ class Switchovers:
                    and rid.startswith(group_name + "|")]
         if running:
             raise SwitchoverError(f"a switchover of {group_name!r} is already running")
+        try:
+            await self.audit.record("switchover.request", group_name,
+                                    f"{sw.request_id} {mode.value} {from_member}->{to_member} "
+                                    f"epoch {epoch}: {reason}"
+                                    + (f" (forced: {force_reason})" if force_reason else ""),
+                                    actor=requested_by)
+        except AuditError as exc:
+            raise SwitchoverError(str(exc)) from None
         stored, created = await self._db.write(lambda s: s.switchovers.create(sw))
         if not created:
             return await self._join(stored, progress), blocking
@@ -239,6 +249,12 @@ class Switchovers:
         if not blocked:
             raise SwitchoverError(f"no blocked switchover in {group_name!r} to confirm")
         sw = blocked[0]
+        try:
+            await self.audit.record("switchover.confirm_fenced", group_name,
+                                    f"{sw.request_id} old active {sw.from_member}: {reason}",
+                                    actor=who)
+        except AuditError as exc:
+            raise SwitchoverError(str(exc)) from None
         seq = len(sw.steps)
         await self._db.write(lambda s: s.switchovers.step_started(
             sw.request_id, seq, "confirm_off_manual", f"by {who}: {reason}"))
@@ -261,7 +277,19 @@ class Switchovers:
 
     async def _step(self, sw: Switchover, seq: int, name: str,
                     action: Callable[[], object]) -> bool:
-        """Journal the step as started, run it, journal its outcome; True when it succeeded."""
+        """Audit, journal the step as started, run it, journal its outcome; True when it succeeded."""
+        try:
+            await self.audit.record(f"switchover.{name}", sw.group,
+                                    f"{sw.request_id} step {seq} epoch {sw.epoch}",
+                                    actor=sw.requested_by)
+        except AuditError as exc:  # no audit record, no side effect (S7)
+            refused = str(exc)
+            await self._db.write(lambda s: s.switchovers.step_started(sw.request_id, seq, name))
+            await self._db.write(lambda s: s.switchovers.step_finished(
+                sw.request_id, seq, "failed", refused))
+            log.error("switchover %s step %s refused: %s", sw.request_id, name, exc)
+            self._notify(await self._record(sw.request_id))
+            return False
         await self._db.write(lambda s: s.switchovers.step_started(sw.request_id, seq, name))
         self._notify(await self._record(sw.request_id))
         started = self._clock.monotonic_seconds()

@@ -10,9 +10,11 @@ from typing import TypeVar
 from controller.alerts.engine import Alert, Changes
 from controller.store import schema
 from controller.store.alerts import AlertSql
+from controller.store.audit import AuditSql
 from controller.store.commands import CommandSql
 from controller.store.failover import FailoverSql, SwitchoverSql
 from controller.store.fleet import FleetSql
+from controller.store.ownership import OwnershipSql
 from controller.store.records import (
     AgentRow,
     CommandRecord,
@@ -24,6 +26,7 @@ from controller.store.records import (
 from controller.store.spares import SparesSql
 from controller.store.spares_repo import SparesRepo
 from controller.store.sql import connect
+from controller.store.users import UserSql
 from hotspare import model
 from hotspare.maintenance import Silence, Window
 from hotspare.threads import SerialWorker
@@ -44,6 +47,9 @@ class Store:
         self.failover = FailoverSql(self.conn)
         self.switchovers = SwitchoverSql(self.conn)
         self.spares = SparesSql(self.conn)
+        self.audit = AuditSql(self.conn)
+        self.users = UserSql(self.conn)
+        self.ownership = OwnershipSql(self.conn)
 
     def migrate(self) -> int:
         schema.check(self.conn, self.path)

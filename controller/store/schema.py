@@ -396,6 +396,36 @@ MIGRATIONS.append((
 ))
 
 
+# Security (issue 14): the hash-chained audit log (append-only; the chain shows any edit) and
+# users (tokens only as salted hashes, TOTP seeds only encrypted).
+MIGRATIONS.append((
+    9,
+    """
+    CREATE TABLE audit_log (
+        seq INTEGER PRIMARY KEY,
+        time_ms INTEGER NOT NULL,
+        who TEXT NOT NULL,
+        action TEXT NOT NULL,
+        target TEXT NOT NULL DEFAULT '',
+        reason TEXT NOT NULL DEFAULT '',
+        outcome TEXT NOT NULL DEFAULT '',
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL
+    );
+    CREATE TABLE users (
+        name TEXT PRIMARY KEY,
+        role TEXT NOT NULL,
+        token_id TEXT NOT NULL UNIQUE,
+        token_salt TEXT NOT NULL,
+        token_hash TEXT NOT NULL,
+        totp_secret_enc TEXT NOT NULL DEFAULT '',
+        last_otp_step INTEGER NOT NULL DEFAULT 0,
+        created_ms INTEGER NOT NULL
+    )
+    """,
+))
+
+
 def _now_ms() -> int:
     return int(time.time() * 1000)
 

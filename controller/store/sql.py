@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import time
 from pathlib import Path
@@ -23,7 +24,7 @@ def now_ms() -> int:
 def connect(path: Path, synchronous: str = "NORMAL") -> sqlite3.Connection:
     """Open (creating the folder) in WAL mode; autocommit, so transactions are explicit."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        create_private(path)
         conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute(f"PRAGMA synchronous={synchronous}")
@@ -35,6 +36,14 @@ def connect(path: Path, synchronous: str = "NORMAL") -> sqlite3.Connection:
             " empty")
         raise StoreError(f"{path}: cannot open database: {exc}{advice}") from exc
     return conn
+
+
+def create_private(path: Path) -> None:
+    """A new data folder is 0700 and a new database file 0600 (SQLite's -wal/-shm follow it)."""
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True, mode=0o700)
+    if not path.exists():
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
 
 
 class Transaction:

@@ -26,6 +26,7 @@ SUBCOMMAND_MODULES = [
     "hotspare.cli.standby_cmd",
     "hotspare.cli.switchover_cmd",
     "hotspare.cli.spares_cmd",
+    "hotspare.cli.security_cmd",
 ]
 
 
@@ -59,8 +60,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from hotspare.credentials import take_global_options
+
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(take_global_options(sys.argv[1:] if argv is None else argv))
     if not getattr(args, "func", None):
         parser.print_help()
         return 2

@@ -18,6 +18,9 @@ pytestmark = pytest.mark.integration
 
 # every command that takes --json -> the test that runs it and parses its output
 COVERED: dict[str, str] = {
+    "audit": "tests/integration/test_security.py::"
+             "test_audit_records_acts_and_verify_names_an_edited_deleted_or_reordered_record",
+    "user": "tests/integration/test_security.py::test_users_roles_tokens_and_totp",
     "assets": "tests/integration/test_cli_json.py::test_cli_json_controller_commands",
     "readings": "tests/integration/test_cli_json.py::test_cli_json_controller_commands",
     "alerts": "tests/integration/test_cli_json.py::test_cli_json_controller_commands",

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from controller.store import Store
-from tests.helpers import ControllerProc, wait_for
+from tests.helpers import ControllerProc, env, hotspare_cmd, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -22,7 +22,8 @@ def _pki(d: Path) -> None:
              "-days", "2", "-subj", "/CN=hotspare-test-ca", cwd=d)
     for name, san in (("server", "IP:127.0.0.1"), ("agent", "DNS:agent")):
         _openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", f"{name}.key", "-out",
-                 f"{name}.csr", "-subj", f"/CN={name}", cwd=d)
+                 f"{name}.csr", "-subj", f"/CN={'tls-good' if name == 'agent' else name}",
+                 cwd=d)  # an agent's certificate names its agent id
         (d / f"{name}.ext").write_text(f"subjectAltName={san}\n")
         _openssl("x509", "-req", "-in", f"{name}.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
                  "-CAcreateserial", "-out", f"{name}.pem", "-days", "2", "-extfile",
@@ -70,5 +71,19 @@ def test_tls_mutual_agent_served_and_uncertified_agent_refused(tmp_path, start_a
         wait_for(lambda: stored("tls-good") >= 2, 20, 0.2, "certified agent's batches stored")
         wait_for(lambda: "unreachable" in bad_agent.log(), 10, 0.2, "uncertified agent refused")
         assert stored("tls-bad") == 0
+        # The certificate of tls-good cannot write as another agent, nor call power.
+        forged = AGENT.format(id="tls-forged", d=pki,
+                              client=f'cert_file = "{pki}/agent.pem"\nkey_file = "{pki}/agent.key"')
+        start_agent(ctl.address, forged, name="forged")
+        wait_for(lambda: "certificate is for agent 'tls-good', not 'tls-forged'" in ctl.log(), 15,
+                 0.2, "forged agent id refused")
+        assert stored("tls-forged") == 0
+        e = env()
+        e.update(HOTSPARE_CA_FILE=str(pki / "ca.pem"), HOTSPARE_CERT_FILE=str(pki / "agent.pem"),
+                 HOTSPARE_KEY_FILE=str(pki / "agent.key"))
+        power = subprocess.run(hotspare_cmd("power", "off", "tls-good-host", "--yes",
+                                            "--controller", ctl.address), env=e, text=True,
+                               capture_output=True, timeout=30)
+        assert power.returncode == 1 and "tls-good (agent) may not call Power" in power.stderr
     finally:
         ctl.stop()

@@ -20,7 +20,7 @@ def test_schema_guard_refuses_a_newer_database(tmp_path) -> None:
         conn.execute("INSERT INTO schema_migrations VALUES (?, 0)", (newer,))
     store = Store(path)
     try:
-        with pytest.raises(StoreError, match=f"schema version {newer} is newer than this"):
+        with pytest.raises(StoreError, match=f"newer HotSpare \\(schema version {newer}"):
             store.migrate()
     finally:
         store.close()
