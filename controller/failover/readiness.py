@@ -39,6 +39,7 @@ class Evidence:
     agent_up: bool = False
     agent_interval_seconds: float | None = None
     readings: tuple[model.Reading, ...] = ()
+    bmc_last_ok_ms: int = 0  # when this asset's BMC last answered (a lost poll is not an outage)
     by_sensor: dict[str, model.Reading] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -112,6 +113,10 @@ def _bmc(ev: Evidence | None, now_ms: int) -> tuple[str, str, int]:
         return "unknown", power_text, reach.age_ms if reach else -1
     if reach.reading.status is S.OK:
         return "ok", power_text, reach.age_ms
+    last_ok_age = now_ms - ev.bmc_last_ok_ms
+    if ev.bmc_last_ok_ms and last_ok_age <= freshness(reach.reading, ev.agent_interval_seconds,
+                                                      now_ms).limit_ms:
+        return "flapping", power_text, last_ok_age  # answered within its last 3 polls
     text = reach.reading.reason.lower()
     state = "auth_failed" if ("password" in text or "auth" in text or "credential" in text) \
         else "unreachable"
@@ -245,11 +250,15 @@ def _fencing_reasons(group: StandbyGroup, m: MemberState, required: bool) -> lis
         return [Reason("fencing_auth_failed", verdict,
                        f"BMC {m.bmc_asset_id} of {who} refuses our credentials", who,
                        m.bmc_state, age_ms=age)]
+    if m.bmc_state == "flapping":  # missed a poll but answered recently: fencing retries
+        return [Reason("fencing_flapping", Verdict.DEGRADED,
+                       f"BMC {m.bmc_asset_id} of {who} missed its last poll (answered "
+                       f"{_fmt_age(age)})", who, m.bmc_state, age_ms=age)]
     if m.bmc_state != "ok":
         return [Reason("fencing_unreachable", verdict,
                        f"BMC {m.bmc_asset_id} of {who} is {m.bmc_state}", who, m.bmc_state,
                        age_ms=age)]
-    if not m.bmc_power:
+    if not m.bmc_power and m.bmc_state == "ok":
         return [Reason("fencing_power_unknown", verdict,
                        f"power state of {who} not read recently from BMC {m.bmc_asset_id}", who,
                        age_ms=age)]

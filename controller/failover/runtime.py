@@ -67,6 +67,7 @@ class ReadinessRuntime:
                 self._by_asset.setdefault(asset, set()).add(g.name)
         self._latest: dict[str, dict[str, model.Reading]] = {a: {} for a in self._by_asset}
         self._owners: dict[str, str] = {}
+        self._bmc_ok: dict[str, int] = {}  # asset -> last time its BMC answered
         self._owners_read_at = -1e9
         self._loaded = False
         self._due: dict[str, int] = {}  # group -> when its verdict may change by time alone
@@ -83,6 +84,8 @@ class ReadinessRuntime:
     def on_committed(self, result: IngestResult) -> None:
         """After each ingest commit: remember watched readings, mark their groups for re-evaluation."""
         for r in result.stored_readings:
+            if r.sensor_id == "ipmi:reachability" and r.status is S.OK:
+                self._bmc_ok[r.asset_id] = max(self._bmc_ok.get(r.asset_id, 0), r.time_unix_ms)
             sensors = self._latest.get(r.asset_id)
             if sensors is not None:
                 prev = sensors.get(r.sensor_id)
@@ -145,7 +148,7 @@ class ReadinessRuntime:
             out[asset] = Evidence(
                 asset, known=asset in self._owners, agent_up=fleet.agent_up(agent, now_ms),
                 agent_interval_seconds=agent.interval_seconds if agent else None,
-                readings=tuple(sensors.values()))
+                readings=tuple(sensors.values()), bmc_last_ok_ms=self._bmc_ok.get(asset, 0))
         return out
 
     async def refresh(self, names: Iterable[str] | None = None) -> list[GroupReadiness]:

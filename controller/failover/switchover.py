@@ -136,7 +136,8 @@ class Switchovers:
             blocking.append(reason)
         if mode is SwitchoverMode.FAILOVER:
             state = next((m for m in r.members if m.asset_id == from_member), None)
-            if state is not None and (not state.bmc_asset_id or state.bmc_state != "ok"):
+            if state is not None and (not state.bmc_asset_id
+                                      or state.bmc_state not in ("ok", "flapping")):
                 code = "fencing_unconfigured" if not state.bmc_asset_id else "fencing_unreachable"
                 if not any(b.code == code and b.member == from_member for b in blocking):
                     blocking.append(Reason(code, Verdict.NOT_READY,

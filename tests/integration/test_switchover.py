@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import time
 from collections.abc import Iterator
@@ -200,3 +201,19 @@ def test_switchover_fails_cleanly_when_the_standby_agent_dies_mid_way(pair: Pair
     assert "promote" in str(sw["outcome_reason"]) or "verify" in str(sw["outcome_reason"])
     # whatever the member did on its own, never two actives and epochs only go up
     assert check_lab(pair.lab.state_dir, bmc_power_files(pair), "srv-a") == []
+
+
+def test_switchover_refused_when_the_audit_cannot_be_written(pair: Pair) -> None:
+    """S7: no audit record, no switchover: nothing is demoted, fenced or promoted."""
+    pair.wait_verdict("ready", seconds=40)
+    db = pair.controller.data_dir / "hotspare.sqlite"
+    with sqlite3.connect(db) as conn:
+        conn.execute("CREATE TRIGGER audit_broken BEFORE INSERT ON audit_log "
+                     "BEGIN SELECT RAISE(ABORT, 'disk full'); END")
+    proc = cli("failover", "switchover", "core-banking", "--reason", "audit test", "--yes",
+               "--controller", pair.controller.address, timeout=60)
+    assert proc.returncode != 0 and "audit" in proc.stderr, proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert roles(pair) == {"srv-a": "active", "srv-b": "standby"}
+    assert read_roles(pair.lab.state_dir / "srv-a.roles.log") == []
+    assert read_roles(pair.lab.state_dir / "srv-b.roles.log") == []
