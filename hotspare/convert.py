@@ -399,7 +399,7 @@ _ALERT_TIMES = {"started_ms": "started_unix_ms", "fired_ms": "fired_unix_ms",
                 "acked_ms": "acked_unix_ms"}
 _ALERT_PLAIN = ("alert_id", "rule", "level", "asset_id", "sensor_id", "state", "summary",
                 "reason", "threshold", "threshold_source", "no_data", "acked_by", "ack_comment",
-                "flapping", "children", "folded_into", "held_reason")
+                "flapping", "children", "folded_into", "held_reason", "hint")
 
 
 def alert_to_pb(a: model.AlertView) -> alerts_pb2.Alert:
