@@ -66,6 +66,9 @@ def summary_json(s: model.AssetSummary) -> dict[str, Any]:
 
 
 def _table(rows: list[list[str]], headers: list[str]) -> str:
+    from hotspare.render import safe_text
+
+    rows = [[safe_text(c) for c in r] for r in rows]  # device text reaches the terminal
     widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h)
               for i, h in enumerate(headers)]
     lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True))]
@@ -132,10 +135,10 @@ def cmd_readings(args: argparse.Namespace) -> int:
                           for e in detail.events]}
         print(json.dumps(doc, indent=2))
         return 0
-    from hotspare.render import age_text, value_text
+    from hotspare.render import age_text, value_text, worst_first
 
     rows = [[r.sensor_id, r.kind.value, value_text(r), r.status.label,
-             age_text(r.time_unix_ms), r.reason] for r in detail.latest]
+             age_text(r.time_unix_ms), r.reason] for r in worst_first(detail.latest)]
     print(f"{detail.summary.asset.asset_id}: {detail.summary.worst_status.label}")
     print(_table(rows, ["SENSOR", "KIND", "VALUE", "STATUS", "AGE", "REASON"]))
     return 0
