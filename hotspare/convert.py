@@ -392,6 +392,15 @@ def history_from_pb(msg: query_pb2.HistoryResponse) -> list[model.HistoryPoint]:
     ]
 
 
+def forget_to_pb(asset_id: str, removed: dict[str, int]) -> query_pb2.ForgetAssetResponse:
+    return query_pb2.ForgetAssetResponse(asset_id=asset_id, removed=removed)
+
+
+def forget_from_pb(msg: query_pb2.ForgetAssetResponse) -> tuple[str, dict[str, int]]:
+    """The asset removed and the rows removed per table."""
+    return msg.asset_id, dict(msg.removed)
+
+
 # ---- alerts, silences, maintenance windows (controller records) -----------------------------
 
 _ALERT_TIMES = {"started_ms": "started_unix_ms", "fired_ms": "fired_unix_ms",

@@ -331,6 +331,12 @@ class AlertEngine:
                 parent_alert.children = n
                 changes.alerts[parent_alert.alert_id] = parent_alert
 
+    def forget(self, asset_id: str) -> None:
+        """Drop every open alert and series state of a removed asset."""
+        self.open = {k: a for k, a in self.open.items() if k[1] != asset_id}
+        self._absent_seen = {k: t for k, t in self._absent_seen.items() if k[1] != asset_id}
+        self._previous = {k: v for k, v in self._previous.items() if k[1] != asset_id}
+
     def acknowledge(self, alert_id: str, who: str, comment: str, now_ms: int) -> Alert | None:
         for alert in self.open.values():
             if alert.alert_id == alert_id:
