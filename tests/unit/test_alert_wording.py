@@ -98,3 +98,20 @@ def test_fleet_reason_names_the_crashed_disk_not_the_fan():
     agent = AgentRow("a1", "h", "1", "ipmi", 10.0, 0, 1000, 0)
     (s,) = fleet.summarize([(asset, "a1")], [agent], [fan, disk], 1000)
     assert s.worst_reason == "Disk 2 status: crashed"
+
+
+def test_snmp_device_criticality_becomes_an_asset_label(tmp_path):
+    import pytest
+
+    from agent.collectors.snmp.collector import parse_config
+    from hotspare.tomlconf import ConfigError
+    from tests.unit.test_snmp_unit import _section
+
+    cfg = parse_config(_section(tmp_path, user="u", auth_key="auth", priv_key="priv",
+                                criticality="High"))
+    assert cfg.targets[0].asset.labels["criticality"] == "high"
+    plain = parse_config(_section(tmp_path, user="u", auth_key="auth", priv_key="priv"))
+    assert "criticality" not in plain.targets[0].asset.labels
+    with pytest.raises(ConfigError, match="criticality"):
+        parse_config(_section(tmp_path, user="u", auth_key="auth", priv_key="priv",
+                              criticality="urgent"))
