@@ -54,4 +54,4 @@ bench: $(VENV)/.installed
 	$(PY) bench/ingest.py
 
 clean:
-	rm -rf $(VENV) $(SNMPSIM_VENV) hotspare-data
+	rm -rf $(VENV) $(SNMPSIM_VENV) hotspare-data hotspare-demo-data

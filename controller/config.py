@@ -156,6 +156,7 @@ def _rule(sec: Section) -> Rule:
         absent_seconds=sec.float("absent_seconds", 0.0, minimum=0),
         asset=sec.str("asset", "*"), sensor=sec.str("sensor", "*"),
         labels=sec.str_map("labels"), source="operator", summary=sec.str("summary", name),
+        hint=sec.str("hint", ""),
     )
     if condition == "absent" and rule.absent_seconds <= 0:
         raise sec.error("absent_seconds", "an absent rule needs absent_seconds > 0")

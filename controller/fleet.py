@@ -11,6 +11,16 @@ from hotspare import model
 
 LIVENESS_INTERVALS = STALE_INTERVALS  # an agent silent for 3 intervals is down
 _HEADLINE_KINDS = (model.ReadingKind.CPU, model.ReadingKind.MEMORY)
+# Among readings of the same status, the one with the most impact names the asset's reason.
+_IMPACT = {model.ReadingKind.REACHABILITY: 5, model.ReadingKind.REDUNDANCY: 4,
+           model.ReadingKind.DISK_HEALTH: 4, model.ReadingKind.PSU: 3,
+           model.ReadingKind.POWER_STATE: 3, model.ReadingKind.BATTERY: 2,
+           model.ReadingKind.FAN: 1}
+
+
+def impact(r: model.Reading) -> tuple[model.Status, int]:
+    """How bad a reading is for sorting worst first: its status, then its kind's impact."""
+    return r.status, _IMPACT.get(r.kind, 2)
 
 
 def agent_up(agent: AgentRow | None, now_ms: int) -> bool:
@@ -57,9 +67,12 @@ def summarize(
         reason = f"agent {agent_id or '?'} is down" if not up else ""
         if up and not shown:
             worst, reason = model.Status.UNKNOWN, "no readings yet"
+        worst_impact = (worst, -1)
         for r in shown:
-            if r.status > worst:
+            if r.status > worst or (r.status == worst >= model.Status.WARNING
+                                    and impact(r) > worst_impact):
                 worst, reason = r.status, f"{r.name or r.sensor_id}: {r.reason}".rstrip(": ")
+                worst_impact = impact(r)
         last_seen = max((r.time_unix_ms for r in shown), default=0)
         out.append(
             model.AssetSummary(

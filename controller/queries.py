@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from controller import fleet
 from controller.hub import FleetHub
@@ -24,6 +24,7 @@ class Queries:
         self._db = db
         self.hub = hub
         self._agent_up: dict[str, bool] = {}
+        self.forget_hooks: list[Callable[[str], None]] = []  # run in the same unit of work
 
     @staticmethod
     def _summaries_sync(store: Store, asset_ids: Iterable[str] | None
@@ -38,6 +39,19 @@ class Queries:
         levels = store.alerts.worst_alert_levels()
         return [dataclasses.replace(s, alert_level=levels.get(s.asset.asset_id, 0))
                 for s in fleet.summarize(assets, store.fleet.agents(), latest, _now_ms())]
+
+    async def forget(self, asset_id: str) -> dict[str, int]:
+        """Remove a decommissioned asset and what is stored about it (rows removed per table)."""
+
+        def unit(store: Store) -> dict[str, int]:
+            counts = store.fleet.forget_asset(asset_id)
+            for hook in self.forget_hooks:
+                hook(asset_id)
+            return counts
+
+        counts = await self._db.write(unit)
+        self.hub.publish({asset_id})
+        return counts
 
     async def summaries(self, asset_ids: Iterable[str] | None = None) -> list[model.AssetSummary]:
         return await self._db.read(lambda store: self._summaries_sync(store, asset_ids))

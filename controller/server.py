@@ -71,6 +71,7 @@ class Controller:
         self.commands = Commands(self.db, self.router)
         self.queries = Queries(self.db, self.hub)
         self.alerting = Alerting(config.alerts, self.db, self.hub.publish)
+        self.queries.forget_hooks.append(self.alerting.engine.forget)
         self.db.write_at_start(self.alerting.load)
         self.spares = SparesRuntime(self.db, config.spares)
         self.db.write_at_start(self.spares.load)

@@ -118,6 +118,12 @@ class ControllerClient:
             raise _error(self.address, exc) from None
         return convert.history_from_pb(resp)
 
+    async def forget_asset(self, asset_id: str) -> dict[str, int]:
+        """Remove a decommissioned asset with its alerts and readings (rows removed per table)."""
+        resp = await self._call(self._stub.ForgetAsset, query_pb2.ForgetAssetRequest(
+            asset_id=asset_id))
+        return convert.forget_from_pb(resp)[1]
+
     def _mapped(self, exc: grpc.aio.AioRpcError) -> ClientError:
         """A gRPC failure as the clear error the CLI and TUI show."""
         return _error(self.address, exc)

@@ -392,6 +392,15 @@ def history_from_pb(msg: query_pb2.HistoryResponse) -> list[model.HistoryPoint]:
     ]
 
 
+def forget_to_pb(asset_id: str, removed: dict[str, int]) -> query_pb2.ForgetAssetResponse:
+    return query_pb2.ForgetAssetResponse(asset_id=asset_id, removed=removed)
+
+
+def forget_from_pb(msg: query_pb2.ForgetAssetResponse) -> tuple[str, dict[str, int]]:
+    """The asset removed and the rows removed per table."""
+    return msg.asset_id, dict(msg.removed)
+
+
 # ---- alerts, silences, maintenance windows (controller records) -----------------------------
 
 _ALERT_TIMES = {"started_ms": "started_unix_ms", "fired_ms": "fired_unix_ms",
@@ -399,7 +408,7 @@ _ALERT_TIMES = {"started_ms": "started_unix_ms", "fired_ms": "fired_unix_ms",
                 "acked_ms": "acked_unix_ms"}
 _ALERT_PLAIN = ("alert_id", "rule", "level", "asset_id", "sensor_id", "state", "summary",
                 "reason", "threshold", "threshold_source", "no_data", "acked_by", "ack_comment",
-                "flapping", "children", "folded_into", "held_reason")
+                "flapping", "children", "folded_into", "held_reason", "hint")
 
 
 def alert_to_pb(a: model.AlertView) -> alerts_pb2.Alert:

@@ -123,6 +123,14 @@ def check_span(start: str, end: str) -> None:
                          " (for whole days use --start 00:00 --end 24:00, or --dates)")
 
 
+def holding_silence(asset_id: str, rule_name: str, level: int, now_ms: int,
+                    silences: Iterable[Silence]) -> Silence | None:
+    """The active silence holding an alert's notifications (the one lasting longest), if any."""
+    active = [s for s in silences
+              if s.active(now_ms) and s.matcher.matches(asset_id, rule_name, level)]
+    return max(active, key=lambda s: s.expires_ms, default=None)
+
+
 def held(asset_id: str, rule_name: str, level: int, now_ms: int,
          silences: Iterable[Silence], windows: Iterable[Window]) -> str:
     """Why a notification must wait now ("" when it may go): a silence or a maintenance window."""

@@ -283,6 +283,7 @@ class AlertView:
     children: int = 0
     folded_into: str = ""
     held_reason: str = ""
+    hint: str = ""  # what to check or do
 
 
 @dataclass(frozen=True, slots=True)

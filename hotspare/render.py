@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 
 from rich.text import Text
 
@@ -43,7 +44,43 @@ def duration_text(seconds: float) -> str:
     return f"{seconds / 86400:.1f} d"
 
 
+def _is_code(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def state_name(r: model.Reading) -> str:
+    """The state of a discrete reading ('on', 'degraded'), '' for a measured value.
+
+    A `state` label that is a raw code (SNMP) is named by the reading's reason (the profile's
+    mapping text) or its status; IPMI discrete sensors carry their asserted `states`.
+    """
+    if r.unit or not r.labels:
+        return ""
+    state = r.labels.get("state")
+    if state is not None:
+        if state and not _is_code(state):
+            return safe_text(state, 40)
+        return safe_text(r.reason, 40) if r.reason else r.status.label
+    states = r.labels.get("states")
+    if states is not None:
+        return safe_text(states, 40) if states else r.status.label
+    return ""
+
+
+def worst_first(readings: Iterable[model.Reading]) -> list[model.Reading]:
+    """Readings sorted worst status first, then by name."""
+    return sorted(readings, key=lambda r: (-int(r.status), (r.name or r.sensor_id).lower()))
+
+
 def value_text(r: model.Reading) -> str:
+    """The value with its unit, or the state's name for a discrete reading."""
+    name = state_name(r)
+    if name:
+        return name
     if r.value is None:
         return "-"
     if r.unit == "s" and r.value >= 120:

@@ -72,6 +72,17 @@ def module_for(name: str) -> ModuleType:
     return importlib.import_module(REGISTRY[name])
 
 
+CRITICALITIES = ("low", "normal", "high", "critical", "core")
+
+
+def criticality_label(sec: Section) -> dict[str, str]:
+    """A device's optional `criticality` as an asset label (high, critical, core raise alerts)."""
+    value = sec.str("criticality", "").lower()
+    if value and value not in CRITICALITIES:
+        raise sec.error("criticality", f"must be one of {', '.join(CRITICALITIES)}")
+    return {"criticality": value} if value else {}
+
+
 def parse_common(section: Section, *, interval: float = 10.0, timeout: float = 5.0) -> dict[str, Any]:
     """Read interval_seconds and timeout_seconds, checking timeout <= interval."""
     interval_s = section.float("interval_seconds", interval, minimum=0.1)

@@ -7,7 +7,7 @@ import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from controller.alerts.rules import Rule, RuleIndex, bad, good, threshold_source
+from controller.alerts.rules import Rule, RuleIndex, bad, good, summary_for, threshold_source
 from controller.freshness import own_interval_seconds, stale_after_ms
 from hotspare import model
 from hotspare.model import AlertState
@@ -48,6 +48,7 @@ class Alert:
     held_reason: str = ""  # why the last notification is waiting
     updated_ms: int = 0
     interval_seconds: float = 0.0  # the series' own poll interval (0: its agent's)
+    hint: str = ""  # what to check or do (the rule's)
 
     def view(self) -> model.AlertView:
         """The alert as clients see it (engine bookkeeping left out)."""
@@ -56,7 +57,7 @@ class Alert:
             self.started_ms, self.summary, self.threshold, self.threshold_source, self.fired_ms,
             self.resolved_ms, self.last_value, self.last_reading_ms, self.reason, self.no_data,
             self.acked_by, self.acked_ms, self.ack_comment, self.flapping, self.children,
-            self.folded_into, self.held_reason)
+            self.folded_into, self.held_reason, self.hint)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +110,7 @@ class AlertEngine:
         self.rules = {r.name: r for r in self.index.rules}
         self.hold: HoldFn = hold or (lambda alert, now: "")
         self.parents: dict[str, str] = parents or {}
+        self.criticality: dict[str, str] = {}  # asset -> its label criticality (raises levels)
         self.open: dict[tuple[str, str, str], Alert] = {}  # (rule, asset, sensor) -> alert
         self._absent_seen: dict[tuple[str, str, str], int] = {}
         self._previous: dict[tuple[str, str, str], tuple[int, float]] = {}  # for rate rules
@@ -197,22 +199,26 @@ class AlertEngine:
         if alert is None:
             alert = Alert(
                 alert_id=alert_id_for(rule.name, r.asset_id, r.sensor_id, t), rule=rule.name,
-                level=rule.level_for(r), asset_id=r.asset_id, sensor_id=r.sensor_id, state=AlertState.PENDING,
-                started_ms=t, summary=rule.summary or rule.name, threshold=rule.threshold_text(),
+                level=self._level(rule, r), asset_id=r.asset_id, sensor_id=r.sensor_id,
+                state=AlertState.PENDING, started_ms=t, summary=summary_for(rule, r),
+                hint=rule.hint, threshold=rule.threshold_text(),
                 threshold_source=threshold_source(rule, r), last_value=r.value,
                 last_reading_ms=t, reason=reason, interval_seconds=own_interval_seconds(r),
             )
             self.open[key] = alert
             self._transition(alert, AlertState.PENDING, t, r.value, reason, changes)
         alert.reason = reason
-        if alert.level != rule.level_for(r):  # e.g. a group going from not ready to two actives
-            alert.level = rule.level_for(r)
+        if alert.level != self._level(rule, r):  # e.g. a group going from not ready to two actives
+            alert.level = self._level(rule, r)
             self._touch(alert, t, changes)
         if alert.state == AlertState.PENDING and t - alert.started_ms >= rule.for_seconds * 1000:
             alert.fired_ms = t
             self._transition(alert, AlertState.FIRING, t, r.value, reason, changes)
         else:
             self._touch(alert, t, changes)
+
+    def _level(self, rule: Rule, r: model.Reading) -> int:
+        return rule.level_for(r, self.criticality.get(r.asset_id, ""))
 
     # ---- time ---------------------------------------------------------------------
     def tick(self, now_ms: int, down_assets: dict[str, str] | None = None,
@@ -324,6 +330,12 @@ class AlertEngine:
             if n != parent_alert.children:
                 parent_alert.children = n
                 changes.alerts[parent_alert.alert_id] = parent_alert
+
+    def forget(self, asset_id: str) -> None:
+        """Drop every open alert and series state of a removed asset."""
+        self.open = {k: a for k, a in self.open.items() if k[1] != asset_id}
+        self._absent_seen = {k: t for k, t in self._absent_seen.items() if k[1] != asset_id}
+        self._previous = {k: v for k, v in self._previous.items() if k[1] != asset_id}
 
     def acknowledge(self, alert_id: str, who: str, comment: str, now_ms: int) -> Alert | None:
         for alert in self.open.values():

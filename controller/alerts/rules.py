@@ -12,6 +12,7 @@ from hotspare import model
 K = model.ReadingKind
 S = model.Status
 DEVICE_SOURCES = {"bmc", "mib", "device", "smart", "os"}
+CRITICAL_ASSETS = {"high", "critical", "core"}  # asset label criticality values that raise levels
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,12 +36,17 @@ class Rule:
     summary: str = ""
     description: str = ""
     critical_level: int = 0  # when set, a critical reading raises the alert at this level
+    hint: str = ""  # what to check or do
+    critical_assets_level: int = 0  # when set, an asset labelled criticality=high|critical
 
-    def level_for(self, r: model.Reading) -> int:
-        """The alert level for this reading (critical readings may be more severe)."""
+    def level_for(self, r: model.Reading, criticality: str = "") -> int:
+        """The alert level for this reading (critical readings, critical assets may be worse)."""
+        level = self.level
         if self.critical_level and r.status >= S.CRITICAL:
-            return self.critical_level
-        return self.level
+            level = min(level, self.critical_level)
+        if self.critical_assets_level and criticality.lower() in CRITICAL_ASSETS:
+            level = min(level, self.critical_assets_level)
+        return level
 
     def matches(self, r: model.Reading) -> bool:
         if self.kinds and r.kind not in self.kinds:
@@ -98,36 +104,106 @@ def default_rules() -> list[Rule]:
     five_min = 300.0
     return [
         Rule("cpu_high", 3, (K.CPU,), "above", 80.0, recover=75.0, for_seconds=five_min,
-             summary="CPU busy"),
+             summary="CPU busy", hint="find the busiest processes; check for runaway jobs"),
         Rule("memory_high", 3, (K.MEMORY,), "above", 85.0, recover=80.0, for_seconds=five_min,
-             summary="memory nearly full"),
+             summary="memory nearly full",
+             hint="find the largest processes; check for leaks and swap use"),
         Rule("bandwidth_high", 3, (K.BANDWIDTH,), "above", 70.0, recover=65.0,
-             for_seconds=five_min, labels={}, summary="NIC bandwidth high"),
+             for_seconds=five_min, labels={}, summary="NIC bandwidth high",
+             hint="find the top talkers; check for backups or replication running now"),
         Rule("disk_failing", 2, (K.DISK_HEALTH,), "status", status_at_least=S.CRITICAL,
-             summary="disk failing"),
+             summary="disk failing", critical_assets_level=1,
+             hint="replace the disk; check its volume's redundancy and that a backup is recent"),
         Rule("disk_at_risk", 3, (K.DISK_HEALTH,), "status", status_at_least=S.WARNING,
-             status_below=S.CRITICAL, summary="disk at risk"),
-        Rule("psu_or_redundancy", 2, (K.PSU, K.REDUNDANCY), "status",
-             status_at_least=S.CRITICAL, summary="power supply failed or redundancy lost"),
+             status_below=S.CRITICAL, summary="disk at risk",
+             hint="plan a replacement; watch reallocated and pending sectors"),
+        Rule("psu_failed", 2, (K.PSU,), "status", status_at_least=S.CRITICAL,
+             summary="power supply failed", critical_assets_level=1,
+             hint="check the supply's cable and feed; replace the unit if it stays failed"),
+        Rule("redundancy_lost", 2, (K.REDUNDANCY,), "status", status_at_least=S.CRITICAL,
+             summary="redundancy lost", critical_assets_level=1,
+             hint="find the failed member (disk, supply or link) and replace it; "
+                  "one more failure means an outage"),
+        Rule("ups_on_battery", 2, (K.POWER_STATE,), "status", status_at_least=S.WARNING,
+             summary="UPS output not on mains",
+             critical_assets_level=1,
+             hint="check the mains feed; runtime remaining tells how long the load can last"),
+        Rule("battery_attention", 3, (K.BATTERY,), "status", status_at_least=S.WARNING,
+             status_below=S.CRITICAL, summary="battery needs attention",
+             critical_assets_level=2,
+             hint="replace or test the battery; a UPS on battery with a weak battery may not "
+                  "hold the load"),
+        Rule("fan_failed", 3, (K.FAN,), "status", status_at_least=S.CRITICAL,
+             summary="fan failed",
+             hint="check the fan is seated and not blocked; replace it and watch temperatures"),
         Rule("unreachable", 2, (K.REACHABILITY,), "status", status_at_least=S.CRITICAL,
-             summary="device or agent unreachable"),
+             summary="device or agent unreachable",
+             hint="check the network path, the device's power and the agent's log"),
         Rule("standby_member_down", 1, (K.STANDBY_ROLE, K.HEARTBEAT, K.REPLICATION_LAG),
-             "status", status_at_least=S.CRITICAL, summary="hot-standby member down"),
+             "status", status_at_least=S.CRITICAL, summary="hot-standby member down",
+             hint="hotspare standby status: check the member's heartbeat and replication"),
         Rule("standby_not_ready", 2, (K.READINESS,), "status", status_at_least=S.WARNING,
              critical_level=1, sensor="failover:readiness",
-             summary="hot-standby group not ready for a switchover"),
+             summary="hot-standby group not ready for a switchover",
+             hint="hotspare standby status shows which readiness check fails"),
         Rule("primary_out_of_sight", 1, (K.READINESS,), "status", status_at_least=S.CRITICAL,
              sensor="failover:blind",
-             summary="neither the active member nor its BMC is visible: no automatic failover"),
+             summary="neither the active member nor its BMC is visible: no automatic failover",
+             hint="check the active member's network and its BMC; fail over by hand if down"),
         Rule("fencing_unconfirmed", 1, (K.READINESS,), "status", status_at_least=S.CRITICAL,
              sensor="failover:fencing",
-             summary="switchover blocked: the old active's power-off was not confirmed"),
-        Rule("device_critical", 2, (K.TEMPERATURE, K.FAN, K.POWER, K.VOLTAGE, K.CURRENT,
-                                    K.HUMIDITY, K.BATTERY, K.INTRUSION, K.POWER_STATE,
+             summary="switchover blocked: the old active's power-off was not confirmed",
+             hint="confirm the old active is off (BMC or by hand) before promoting"),
+        Rule("device_critical", 2, (K.TEMPERATURE, K.POWER, K.VOLTAGE, K.CURRENT,
+                                    K.HUMIDITY, K.BATTERY, K.INTRUSION,
                                     K.INTERFACE, K.DISK_ATTRIBUTE, K.OTHER, K.FILESYSTEM),
              "status", status_at_least=S.CRITICAL,
-             summary="device-reported critical (BMC or MIB threshold)"),
+             summary="device-reported critical (BMC or MIB threshold)",
+             hint="check the sensor's reason and the device's own log (SEL or event log)"),
     ]
+
+
+def _subject(r: model.Reading) -> str:
+    """Which part broke: the reading's name without a trailing 'status'/'state'."""
+    name = (r.name or r.sensor_id).strip()
+    for suffix in (" status", " state"):
+        if name.lower().endswith(suffix) and len(name) > len(suffix):
+            name = name[: -len(suffix)]
+    return name
+
+
+def _detail(rule: Rule, r: model.Reading) -> str:
+    """What happened: the device's short reason, else the rule's wording."""
+    reason = r.reason.split(";")[0].strip()
+    if reason and len(reason) <= 48:
+        return reason
+    return rule.summary or rule.name
+
+
+def summary_for(rule: Rule, r: model.Reading) -> str:
+    """What broke and where, e.g. 'Disk 2 crashed in Volume 1', 'Volume 1 degraded (redundancy lost)'."""
+    subject, detail = _subject(r), _detail(rule, r)
+    if r.kind is K.REACHABILITY or set(rule.kinds) & {
+            K.STANDBY_ROLE, K.HEARTBEAT, K.REPLICATION_LAG, K.READINESS}:
+        return rule.summary or rule.name  # group-wide wording says it best
+    if detail.lower().startswith(subject.lower()):
+        text = detail[:1].upper() + detail[1:]
+    else:
+        words = detail.split(" ", 1)
+        if len(words) == 2 and subject.lower().split()[-1:] == [words[0].lower()]:
+            detail = words[1]  # 'System fan' + 'fan failed' -> 'System fan failed'
+        text = f"{subject} {detail}"
+    where = r.labels.get("volume") or r.labels.get("raid") or r.labels.get("pool")
+    if where and where.lower() not in text.lower():
+        text += f" in {where}"
+    wording = rule.summary or rule.name
+    if rule.source == "operator" or (rule.name in _QUALIFIED and
+                                     wording.lower() not in text.lower()):
+        text += f" ({wording})"
+    return text
+
+
+_QUALIFIED = {"redundancy_lost", "ups_on_battery", "battery_attention"}
 
 
 def merge_rules(defaults: Iterable[Rule], operator: Iterable[Rule]) -> list[Rule]:

@@ -96,7 +96,10 @@ class Alerting:
         parents: dict[str, str] = {}
         agents = {a.agent_id: a for a in store.fleet.agents()}
         intervals: dict[str, float] = {}
+        criticality: dict[str, str] = {}
         for asset, agent_id in store.fleet.assets():
+            if asset.labels.get("criticality"):
+                criticality[asset.asset_id] = asset.labels["criticality"]
             agent = agents.get(agent_id)
             parent = asset.parent_id or (agent.host_asset_id if agent else "")
             if parent and parent != asset.asset_id:
@@ -104,6 +107,7 @@ class Alerting:
             if agent is not None:
                 intervals[asset.asset_id] = agent.interval_seconds
         self.engine.parents = parents
+        self.engine.criticality = criticality
         self._agent_interval_s = intervals
 
     def _hold(self, alert: Alert, now_ms: int) -> str:

@@ -56,6 +56,14 @@ class QueryService(query_pb2_grpc.QueryServiceServicer):
         )
         return convert.history_to_pb(points)
 
+    async def ForgetAsset(
+        self, request: query_pb2.ForgetAssetRequest, context: grpc.aio.ServicerContext
+    ) -> query_pb2.ForgetAssetResponse:
+        removed = await self._q.forget(request.asset_id)
+        if not removed.get("assets"):
+            await context.abort(grpc.StatusCode.NOT_FOUND, f"no asset {request.asset_id!r}")
+        return convert.forget_to_pb(request.asset_id, removed)
+
     async def WatchFleet(
         self, request: query_pb2.WatchFleetRequest, context: grpc.aio.ServicerContext
     ) -> AsyncIterator[query_pb2.FleetUpdate]:

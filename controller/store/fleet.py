@@ -439,6 +439,30 @@ class FleetSql(Sql):
             params.append(asset_id)
         return [model.Gap(*row) for row in self.conn.execute(sql + " ORDER BY from_ms", params)]
 
+    def forget_asset(self, asset_id: str) -> dict[str, int]:
+        """Remove a decommissioned asset with its sensors, readings, events, components, gaps and
+        alerts; returns how many rows of each went (all zero: no such asset)."""
+        sensors = "SELECT sensor_key FROM sensors WHERE asset_id=?"
+        alerts = "SELECT alert_id FROM alerts WHERE asset_id=?"
+        steps = (
+            ("readings", f"DELETE FROM readings WHERE sensor_key IN ({sensors})"),
+            ("hourly", f"DELETE FROM readings_hourly WHERE sensor_key IN ({sensors})"),
+            ("latest", f"DELETE FROM latest WHERE sensor_key IN ({sensors})"),
+            ("sensors", "DELETE FROM sensors WHERE asset_id=?"),
+            ("events", "DELETE FROM events WHERE asset_id=?"),
+            ("components", "DELETE FROM components WHERE asset_id=?"),
+            ("component_history", "DELETE FROM component_history WHERE asset_id=?"),
+            ("gaps", "DELETE FROM gaps WHERE asset_id=?"),
+            ("alert_history", f"DELETE FROM alert_history WHERE alert_id IN ({alerts})"),
+            ("alerts", "DELETE FROM alerts WHERE asset_id=?"),
+            ("assets", "DELETE FROM assets WHERE asset_id=?"),
+        )
+        with self.transaction():
+            counts = {name: self.conn.execute(sql, (asset_id,)).rowcount for name, sql in steps}
+        for key in [k for k in self._sensor_keys if k[0] == asset_id]:
+            del self._sensor_keys[key]
+        return counts
+
     def count_readings(self) -> int:
         return int(self.conn.execute("SELECT count(*) FROM readings").fetchone()[0])
 

@@ -114,22 +114,41 @@ def _when(ms: int) -> str:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    alerts = _run(args.controller, lambda c: c.list_alerts(args.state, args.level))
-    if alerts is None:
+    from hotspare.maintenance import holding_silence
+    from hotspare.render import safe_text
+
+    async def both(c: Any) -> tuple[Any, Any]:
+        return await c.list_alerts(args.state, args.level), await c.list_silences()
+
+    found = _run(args.controller, both)
+    if found is None:
         return 1
+    alerts, silences = found
+    now = int(time.time() * 1000)
+    holds = {a.alert_id: holding_silence(a.asset_id, a.rule, a.level, now, silences)
+             for a in alerts}
     if args.json:
-        print(json.dumps({"alerts": [dataclasses.asdict(a) for a in alerts]}, indent=2))
+        print(json.dumps({"alerts": [
+            {**dataclasses.asdict(a),
+             "silenced_until_unix_ms": s.expires_ms if (s := holds[a.alert_id]) else 0,
+             "silence_id": s.silence_id if s else ""} for a in alerts]}, indent=2))
         return 0
     if not alerts:
         print("no alerts")
     for a in alerts:
+        silence = holds[a.alert_id]
         flags = [f for f, on in (("ACK", a.acked_by), ("FLAPPING", a.flapping),
                                  ("NO DATA", a.no_data), ("HELD", a.held_reason),
                                  (f"+{a.children} children", a.children),
                                  ("folded", a.folded_into)) if on]
-        print(f"{a.alert_id}  {LEVEL_NAMES.get(a.level, a.level)}  {a.state.upper():<8} "
-              f"{a.asset_id}/{a.sensor_id}: {a.summary} ({a.reason}) [{a.threshold}, "
-              f"{a.threshold_source}] since {_when(a.started_ms)} {' '.join(flags)}")
+        if silence is not None:
+            flags.append(f"silenced until {_when(silence.expires_ms)} by {silence.author}")
+        print(safe_text(
+            f"{a.alert_id}  {LEVEL_NAMES.get(a.level, a.level)}  {a.state.upper():<8} "
+            f"{a.asset_id}/{a.sensor_id}: {a.summary} ({a.reason}) [{a.threshold}, "
+            f"{a.threshold_source}] since {_when(a.started_ms)} {' '.join(flags)}"))
+        if a.hint:
+            print(safe_text(f"    hint: {a.hint}"))
     return 0
 
 

@@ -8,10 +8,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
+# Not the controller's ./hotspare-data: the README's tour must not show the demo's assets forever.
+DEMO_DATA_DIR = "hotspare-demo-data"
+
 
 def register(sub: Any) -> None:
     demo = sub.add_parser("demo", help="run a local demo fleet and open the TUI")
-    demo.add_argument("--data-dir", default="hotspare-data", help="where the demo database lives")
+    demo.add_argument("--data-dir", default=DEMO_DATA_DIR,
+                      help=f"where the demo database lives (default ./{DEMO_DATA_DIR})")
     demo.add_argument("--port", type=int, default=50051, help="preferred controller port")
     demo.add_argument("--no-tui", action="store_true", help="print a text summary instead of the TUI")
     demo.add_argument("--duration", type=float, default=30.0,

@@ -20,6 +20,13 @@ def register(sub: Any) -> None:
     assets.add_argument("--controller", default="127.0.0.1:50051", help="controller HOST:PORT")
     assets.add_argument("--json", action="store_true", help="machine-readable output")
     assets.set_defaults(func=cmd_assets)
+    asub = assets.add_subparsers(dest="assets_cmd", metavar="ACTION")
+    forget = asub.add_parser("forget", help="remove a decommissioned asset with its alerts and "
+                                            "readings")
+    forget.add_argument("asset", help="asset id")
+    forget.add_argument("--controller", default="127.0.0.1:50051", help="controller HOST:PORT")
+    forget.add_argument("--json", action="store_true", help="machine-readable output")
+    forget.set_defaults(func=cmd_forget)
     readings = sub.add_parser("readings", help="latest readings of one asset")
     readings.add_argument("asset", help="asset id")
     readings.add_argument("--controller", default="127.0.0.1:50051", help="controller HOST:PORT")
@@ -66,11 +73,36 @@ def summary_json(s: model.AssetSummary) -> dict[str, Any]:
 
 
 def _table(rows: list[list[str]], headers: list[str]) -> str:
+    from hotspare.render import safe_text
+
+    rows = [[safe_text(c) for c in r] for r in rows]  # device text reaches the terminal
     widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h)
               for i, h in enumerate(headers)]
     lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True))]
     lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
     return "\n".join(line.rstrip() for line in lines)
+
+
+def cmd_forget(args: argparse.Namespace) -> int:
+    from hotspare.client import ClientError, ControllerClient
+    from hotspare.render import safe_text
+
+    async def go() -> dict[str, int]:
+        async with ControllerClient(args.controller) as client:
+            return await client.forget_asset(args.asset)
+
+    try:
+        removed = asyncio.run(go())
+    except ClientError as exc:
+        print(f"hotspare: {exc}", file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps({"asset_id": args.asset, "removed": removed}, indent=2))
+        return 0
+    counts = ", ".join(f"{n} {table}" for table, n in sorted(removed.items()) if n)
+    print(safe_text(f"forgot {args.asset}: removed {counts}"))
+    print("(an agent still reporting it will add it again: remove it from the agent's config)")
+    return 0
 
 
 async def _assets(address: str) -> list[model.AssetSummary]:
@@ -132,10 +164,10 @@ def cmd_readings(args: argparse.Namespace) -> int:
                           for e in detail.events]}
         print(json.dumps(doc, indent=2))
         return 0
-    from hotspare.render import age_text, value_text
+    from hotspare.render import age_text, value_text, worst_first
 
     rows = [[r.sensor_id, r.kind.value, value_text(r), r.status.label,
-             age_text(r.time_unix_ms), r.reason] for r in detail.latest]
+             age_text(r.time_unix_ms), r.reason] for r in worst_first(detail.latest)]
     print(f"{detail.summary.asset.asset_id}: {detail.summary.worst_status.label}")
     print(_table(rows, ["SENSOR", "KIND", "VALUE", "STATUS", "AGE", "REASON"]))
     return 0

@@ -24,7 +24,7 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18hotspare/v1/alerts.proto\x12\x0bhotspare.v1\"\xe5\x03\n\x05\x41lert\x12\x10\n\x08\x61lert_id\x18\x01 \x01(\t\x12\x0c\n\x04rule\x18\x02 \x01(\t\x12\r\n\x05level\x18\x03 \x01(\r\x12\x10\n\x08\x61sset_id\x18\x04 \x01(\t\x12\x11\n\tsensor_id\x18\x05 \x01(\t\x12\r\n\x05state\x18\x06 \x01(\t\x12\x17\n\x0fstarted_unix_ms\x18\x07 \x01(\x03\x12\x15\n\rfired_unix_ms\x18\x08 \x01(\x03\x12\x18\n\x10resolved_unix_ms\x18\t \x01(\x03\x12\x17\n\nlast_value\x18\n \x01(\x01H\x00\x88\x01\x01\x12\x1c\n\x14last_reading_unix_ms\x18\x0b \x01(\x03\x12\x0f\n\x07summary\x18\x0c \x01(\t\x12\x0e\n\x06reason\x18\r \x01(\t\x12\x11\n\tthreshold\x18\x0e \x01(\t\x12\x18\n\x10threshold_source\x18\x0f \x01(\t\x12\x0f\n\x07no_data\x18\x10 \x01(\x08\x12\x10\n\x08\x61\x63ked_by\x18\x11 \x01(\t\x12\x15\n\racked_unix_ms\x18\x12 \x01(\x03\x12\x13\n\x0b\x61\x63k_comment\x18\x13 \x01(\t\x12\x10\n\x08\x66lapping\x18\x14 \x01(\x08\x12\x10\n\x08\x63hildren\x18\x15 \x01(\r\x12\x13\n\x0b\x66olded_into\x18\x16 \x01(\t\x12\x13\n\x0bheld_reason\x18\x17 \x01(\tB\r\n\x0b_last_value\"d\n\x0f\x41lertTransition\x12\x14\n\x0ctime_unix_ms\x18\x01 \x01(\x03\x12\r\n\x05state\x18\x02 \x01(\t\x12\x12\n\x05value\x18\x03 \x01(\x01H\x00\x88\x01\x01\x12\x0e\n\x06\x64\x65tail\x18\x04 \x01(\tB\x08\n\x06_value\"1\n\x11ListAlertsRequest\x12\r\n\x05state\x18\x01 \x01(\t\x12\r\n\x05level\x18\x02 \x01(\r\"8\n\x12ListAlertsResponse\x12\"\n\x06\x61lerts\x18\x01 \x03(\x0b\x32\x12.hotspare.v1.Alert\"#\n\x0fGetAlertRequest\x12\x10\n\x08\x61lert_id\x18\x01 \x01(\t\"_\n\x0b\x41lertDetail\x12!\n\x05\x61lert\x18\x01 \x01(\x0b\x32\x12.hotspare.v1.Alert\x12-\n\x07history\x18\x02 \x03(\x0b\x32\x1c.hotspare.v1.AlertTransition\"A\n\x0f\x41\x63kAlertRequest\x12\x10\n\x08\x61lert_id\x18\x01 \x01(\t\x12\x0b\n\x03who\x18\x02 \x01(\t\x12\x0f\n\x07\x63omment\x18\x03 \x01(\t\"5\n\x07Matcher\x12\r\n\x05\x61sset\x18\x01 \x01(\t\x12\x0c\n\x04rule\x18\x02 \x01(\t\x12\r\n\x05level\x18\x03 \x01(\r\"\x96\x01\n\x07Silence\x12\x12\n\nsilence_id\x18\x01 \x01(\t\x12%\n\x07matcher\x18\x02 \x01(\x0b\x32\x14.hotspare.v1.Matcher\x12\x0e\n\x06\x61uthor\x18\x03 \x01(\t\x12\x0e\n\x06reason\x18\x04 \x01(\t\x12\x17\n\x0f\x63reated_unix_ms\x18\x05 \x01(\x03\x12\x17\n\x0f\x65xpires_unix_ms\x18\x06 \x01(\x03\".\n\x13ListSilencesRequest\x12\x17\n\x0finclude_expired\x18\x01 \x01(\x08\">\n\x14ListSilencesResponse\x12&\n\x08silences\x18\x01 \x03(\x0b\x32\x14.hotspare.v1.Silence\"*\n\x14\x45xpireSilenceRequest\x12\x12\n\nsilence_id\x18\x01 \x01(\t\"\xa6\x01\n\x11MaintenanceWindow\x12\x11\n\twindow_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12%\n\x07matcher\x18\x03 \x01(\x0b\x32\x14.hotspare.v1.Matcher\x12\r\n\x05start\x18\x04 \x01(\t\x12\x0b\n\x03\x65nd\x18\x05 \x01(\t\x12\x0c\n\x04\x64\x61ys\x18\x06 \x03(\t\x12\r\n\x05\x64\x61tes\x18\x07 \x03(\t\x12\x10\n\x08timezone\x18\x08 \x01(\t\"\x18\n\x16ListMaintenanceRequest\"J\n\x17ListMaintenanceResponse\x12/\n\x07windows\x18\x01 \x03(\x0b\x32\x1e.hotspare.v1.MaintenanceWindow\"-\n\x18RemoveMaintenanceRequest\x12\x11\n\twindow_id\x18\x01 \x01(\t2\xc4\x05\n\x0c\x41lertService\x12M\n\nListAlerts\x12\x1e.hotspare.v1.ListAlertsRequest\x1a\x1f.hotspare.v1.ListAlertsResponse\x12\x42\n\x08GetAlert\x12\x1c.hotspare.v1.GetAlertRequest\x1a\x18.hotspare.v1.AlertDetail\x12<\n\x08\x41\x63kAlert\x12\x1c.hotspare.v1.AckAlertRequest\x1a\x12.hotspare.v1.Alert\x12\x38\n\nAddSilence\x12\x14.hotspare.v1.Silence\x1a\x14.hotspare.v1.Silence\x12S\n\x0cListSilences\x12 .hotspare.v1.ListSilencesRequest\x1a!.hotspare.v1.ListSilencesResponse\x12H\n\rExpireSilence\x12!.hotspare.v1.ExpireSilenceRequest\x1a\x14.hotspare.v1.Silence\x12P\n\x0e\x41\x64\x64Maintenance\x12\x1e.hotspare.v1.MaintenanceWindow\x1a\x1e.hotspare.v1.MaintenanceWindow\x12\\\n\x0fListMaintenance\x12#.hotspare.v1.ListMaintenanceRequest\x1a$.hotspare.v1.ListMaintenanceResponse\x12Z\n\x11RemoveMaintenance\x12%.hotspare.v1.RemoveMaintenanceRequest\x1a\x1e.hotspare.v1.MaintenanceWindowb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18hotspare/v1/alerts.proto\x12\x0bhotspare.v1\"\xf3\x03\n\x05\x41lert\x12\x10\n\x08\x61lert_id\x18\x01 \x01(\t\x12\x0c\n\x04rule\x18\x02 \x01(\t\x12\r\n\x05level\x18\x03 \x01(\r\x12\x10\n\x08\x61sset_id\x18\x04 \x01(\t\x12\x11\n\tsensor_id\x18\x05 \x01(\t\x12\r\n\x05state\x18\x06 \x01(\t\x12\x17\n\x0fstarted_unix_ms\x18\x07 \x01(\x03\x12\x15\n\rfired_unix_ms\x18\x08 \x01(\x03\x12\x18\n\x10resolved_unix_ms\x18\t \x01(\x03\x12\x17\n\nlast_value\x18\n \x01(\x01H\x00\x88\x01\x01\x12\x1c\n\x14last_reading_unix_ms\x18\x0b \x01(\x03\x12\x0f\n\x07summary\x18\x0c \x01(\t\x12\x0e\n\x06reason\x18\r \x01(\t\x12\x11\n\tthreshold\x18\x0e \x01(\t\x12\x18\n\x10threshold_source\x18\x0f \x01(\t\x12\x0f\n\x07no_data\x18\x10 \x01(\x08\x12\x10\n\x08\x61\x63ked_by\x18\x11 \x01(\t\x12\x15\n\racked_unix_ms\x18\x12 \x01(\x03\x12\x13\n\x0b\x61\x63k_comment\x18\x13 \x01(\t\x12\x10\n\x08\x66lapping\x18\x14 \x01(\x08\x12\x10\n\x08\x63hildren\x18\x15 \x01(\r\x12\x13\n\x0b\x66olded_into\x18\x16 \x01(\t\x12\x13\n\x0bheld_reason\x18\x17 \x01(\t\x12\x0c\n\x04hint\x18\x18 \x01(\tB\r\n\x0b_last_value\"d\n\x0f\x41lertTransition\x12\x14\n\x0ctime_unix_ms\x18\x01 \x01(\x03\x12\r\n\x05state\x18\x02 \x01(\t\x12\x12\n\x05value\x18\x03 \x01(\x01H\x00\x88\x01\x01\x12\x0e\n\x06\x64\x65tail\x18\x04 \x01(\tB\x08\n\x06_value\"1\n\x11ListAlertsRequest\x12\r\n\x05state\x18\x01 \x01(\t\x12\r\n\x05level\x18\x02 \x01(\r\"8\n\x12ListAlertsResponse\x12\"\n\x06\x61lerts\x18\x01 \x03(\x0b\x32\x12.hotspare.v1.Alert\"#\n\x0fGetAlertRequest\x12\x10\n\x08\x61lert_id\x18\x01 \x01(\t\"_\n\x0b\x41lertDetail\x12!\n\x05\x61lert\x18\x01 \x01(\x0b\x32\x12.hotspare.v1.Alert\x12-\n\x07history\x18\x02 \x03(\x0b\x32\x1c.hotspare.v1.AlertTransition\"A\n\x0f\x41\x63kAlertRequest\x12\x10\n\x08\x61lert_id\x18\x01 \x01(\t\x12\x0b\n\x03who\x18\x02 \x01(\t\x12\x0f\n\x07\x63omment\x18\x03 \x01(\t\"5\n\x07Matcher\x12\r\n\x05\x61sset\x18\x01 \x01(\t\x12\x0c\n\x04rule\x18\x02 \x01(\t\x12\r\n\x05level\x18\x03 \x01(\r\"\x96\x01\n\x07Silence\x12\x12\n\nsilence_id\x18\x01 \x01(\t\x12%\n\x07matcher\x18\x02 \x01(\x0b\x32\x14.hotspare.v1.Matcher\x12\x0e\n\x06\x61uthor\x18\x03 \x01(\t\x12\x0e\n\x06reason\x18\x04 \x01(\t\x12\x17\n\x0f\x63reated_unix_ms\x18\x05 \x01(\x03\x12\x17\n\x0f\x65xpires_unix_ms\x18\x06 \x01(\x03\".\n\x13ListSilencesRequest\x12\x17\n\x0finclude_expired\x18\x01 \x01(\x08\">\n\x14ListSilencesResponse\x12&\n\x08silences\x18\x01 \x03(\x0b\x32\x14.hotspare.v1.Silence\"*\n\x14\x45xpireSilenceRequest\x12\x12\n\nsilence_id\x18\x01 \x01(\t\"\xa6\x01\n\x11MaintenanceWindow\x12\x11\n\twindow_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12%\n\x07matcher\x18\x03 \x01(\x0b\x32\x14.hotspare.v1.Matcher\x12\r\n\x05start\x18\x04 \x01(\t\x12\x0b\n\x03\x65nd\x18\x05 \x01(\t\x12\x0c\n\x04\x64\x61ys\x18\x06 \x03(\t\x12\r\n\x05\x64\x61tes\x18\x07 \x03(\t\x12\x10\n\x08timezone\x18\x08 \x01(\t\"\x18\n\x16ListMaintenanceRequest\"J\n\x17ListMaintenanceResponse\x12/\n\x07windows\x18\x01 \x03(\x0b\x32\x1e.hotspare.v1.MaintenanceWindow\"-\n\x18RemoveMaintenanceRequest\x12\x11\n\twindow_id\x18\x01 \x01(\t2\xc4\x05\n\x0c\x41lertService\x12M\n\nListAlerts\x12\x1e.hotspare.v1.ListAlertsRequest\x1a\x1f.hotspare.v1.ListAlertsResponse\x12\x42\n\x08GetAlert\x12\x1c.hotspare.v1.GetAlertRequest\x1a\x18.hotspare.v1.AlertDetail\x12<\n\x08\x41\x63kAlert\x12\x1c.hotspare.v1.AckAlertRequest\x1a\x12.hotspare.v1.Alert\x12\x38\n\nAddSilence\x12\x14.hotspare.v1.Silence\x1a\x14.hotspare.v1.Silence\x12S\n\x0cListSilences\x12 .hotspare.v1.ListSilencesRequest\x1a!.hotspare.v1.ListSilencesResponse\x12H\n\rExpireSilence\x12!.hotspare.v1.ExpireSilenceRequest\x1a\x14.hotspare.v1.Silence\x12P\n\x0e\x41\x64\x64Maintenance\x12\x1e.hotspare.v1.MaintenanceWindow\x1a\x1e.hotspare.v1.MaintenanceWindow\x12\\\n\x0fListMaintenance\x12#.hotspare.v1.ListMaintenanceRequest\x1a$.hotspare.v1.ListMaintenanceResponse\x12Z\n\x11RemoveMaintenance\x12%.hotspare.v1.RemoveMaintenanceRequest\x1a\x1e.hotspare.v1.MaintenanceWindowb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -32,37 +32,37 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'hotspare.v1.alerts_pb2', _g
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_ALERT']._serialized_start=42
-  _globals['_ALERT']._serialized_end=527
-  _globals['_ALERTTRANSITION']._serialized_start=529
-  _globals['_ALERTTRANSITION']._serialized_end=629
-  _globals['_LISTALERTSREQUEST']._serialized_start=631
-  _globals['_LISTALERTSREQUEST']._serialized_end=680
-  _globals['_LISTALERTSRESPONSE']._serialized_start=682
-  _globals['_LISTALERTSRESPONSE']._serialized_end=738
-  _globals['_GETALERTREQUEST']._serialized_start=740
-  _globals['_GETALERTREQUEST']._serialized_end=775
-  _globals['_ALERTDETAIL']._serialized_start=777
-  _globals['_ALERTDETAIL']._serialized_end=872
-  _globals['_ACKALERTREQUEST']._serialized_start=874
-  _globals['_ACKALERTREQUEST']._serialized_end=939
-  _globals['_MATCHER']._serialized_start=941
-  _globals['_MATCHER']._serialized_end=994
-  _globals['_SILENCE']._serialized_start=997
-  _globals['_SILENCE']._serialized_end=1147
-  _globals['_LISTSILENCESREQUEST']._serialized_start=1149
-  _globals['_LISTSILENCESREQUEST']._serialized_end=1195
-  _globals['_LISTSILENCESRESPONSE']._serialized_start=1197
-  _globals['_LISTSILENCESRESPONSE']._serialized_end=1259
-  _globals['_EXPIRESILENCEREQUEST']._serialized_start=1261
-  _globals['_EXPIRESILENCEREQUEST']._serialized_end=1303
-  _globals['_MAINTENANCEWINDOW']._serialized_start=1306
-  _globals['_MAINTENANCEWINDOW']._serialized_end=1472
-  _globals['_LISTMAINTENANCEREQUEST']._serialized_start=1474
-  _globals['_LISTMAINTENANCEREQUEST']._serialized_end=1498
-  _globals['_LISTMAINTENANCERESPONSE']._serialized_start=1500
-  _globals['_LISTMAINTENANCERESPONSE']._serialized_end=1574
-  _globals['_REMOVEMAINTENANCEREQUEST']._serialized_start=1576
-  _globals['_REMOVEMAINTENANCEREQUEST']._serialized_end=1621
-  _globals['_ALERTSERVICE']._serialized_start=1624
-  _globals['_ALERTSERVICE']._serialized_end=2332
+  _globals['_ALERT']._serialized_end=541
+  _globals['_ALERTTRANSITION']._serialized_start=543
+  _globals['_ALERTTRANSITION']._serialized_end=643
+  _globals['_LISTALERTSREQUEST']._serialized_start=645
+  _globals['_LISTALERTSREQUEST']._serialized_end=694
+  _globals['_LISTALERTSRESPONSE']._serialized_start=696
+  _globals['_LISTALERTSRESPONSE']._serialized_end=752
+  _globals['_GETALERTREQUEST']._serialized_start=754
+  _globals['_GETALERTREQUEST']._serialized_end=789
+  _globals['_ALERTDETAIL']._serialized_start=791
+  _globals['_ALERTDETAIL']._serialized_end=886
+  _globals['_ACKALERTREQUEST']._serialized_start=888
+  _globals['_ACKALERTREQUEST']._serialized_end=953
+  _globals['_MATCHER']._serialized_start=955
+  _globals['_MATCHER']._serialized_end=1008
+  _globals['_SILENCE']._serialized_start=1011
+  _globals['_SILENCE']._serialized_end=1161
+  _globals['_LISTSILENCESREQUEST']._serialized_start=1163
+  _globals['_LISTSILENCESREQUEST']._serialized_end=1209
+  _globals['_LISTSILENCESRESPONSE']._serialized_start=1211
+  _globals['_LISTSILENCESRESPONSE']._serialized_end=1273
+  _globals['_EXPIRESILENCEREQUEST']._serialized_start=1275
+  _globals['_EXPIRESILENCEREQUEST']._serialized_end=1317
+  _globals['_MAINTENANCEWINDOW']._serialized_start=1320
+  _globals['_MAINTENANCEWINDOW']._serialized_end=1486
+  _globals['_LISTMAINTENANCEREQUEST']._serialized_start=1488
+  _globals['_LISTMAINTENANCEREQUEST']._serialized_end=1512
+  _globals['_LISTMAINTENANCERESPONSE']._serialized_start=1514
+  _globals['_LISTMAINTENANCERESPONSE']._serialized_end=1588
+  _globals['_REMOVEMAINTENANCEREQUEST']._serialized_start=1590
+  _globals['_REMOVEMAINTENANCEREQUEST']._serialized_end=1635
+  _globals['_ALERTSERVICE']._serialized_start=1638
+  _globals['_ALERTSERVICE']._serialized_end=2346
 # @@protoc_insertion_point(module_scope)

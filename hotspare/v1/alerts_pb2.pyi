@@ -7,7 +7,7 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class Alert(_message.Message):
-    __slots__ = ("alert_id", "rule", "level", "asset_id", "sensor_id", "state", "started_unix_ms", "fired_unix_ms", "resolved_unix_ms", "last_value", "last_reading_unix_ms", "summary", "reason", "threshold", "threshold_source", "no_data", "acked_by", "acked_unix_ms", "ack_comment", "flapping", "children", "folded_into", "held_reason")
+    __slots__ = ("alert_id", "rule", "level", "asset_id", "sensor_id", "state", "started_unix_ms", "fired_unix_ms", "resolved_unix_ms", "last_value", "last_reading_unix_ms", "summary", "reason", "threshold", "threshold_source", "no_data", "acked_by", "acked_unix_ms", "ack_comment", "flapping", "children", "folded_into", "held_reason", "hint")
     ALERT_ID_FIELD_NUMBER: _ClassVar[int]
     RULE_FIELD_NUMBER: _ClassVar[int]
     LEVEL_FIELD_NUMBER: _ClassVar[int]
@@ -31,6 +31,7 @@ class Alert(_message.Message):
     CHILDREN_FIELD_NUMBER: _ClassVar[int]
     FOLDED_INTO_FIELD_NUMBER: _ClassVar[int]
     HELD_REASON_FIELD_NUMBER: _ClassVar[int]
+    HINT_FIELD_NUMBER: _ClassVar[int]
     alert_id: str
     rule: str
     level: int
@@ -54,7 +55,8 @@ class Alert(_message.Message):
     children: int
     folded_into: str
     held_reason: str
-    def __init__(self, alert_id: _Optional[str] = ..., rule: _Optional[str] = ..., level: _Optional[int] = ..., asset_id: _Optional[str] = ..., sensor_id: _Optional[str] = ..., state: _Optional[str] = ..., started_unix_ms: _Optional[int] = ..., fired_unix_ms: _Optional[int] = ..., resolved_unix_ms: _Optional[int] = ..., last_value: _Optional[float] = ..., last_reading_unix_ms: _Optional[int] = ..., summary: _Optional[str] = ..., reason: _Optional[str] = ..., threshold: _Optional[str] = ..., threshold_source: _Optional[str] = ..., no_data: _Optional[bool] = ..., acked_by: _Optional[str] = ..., acked_unix_ms: _Optional[int] = ..., ack_comment: _Optional[str] = ..., flapping: _Optional[bool] = ..., children: _Optional[int] = ..., folded_into: _Optional[str] = ..., held_reason: _Optional[str] = ...) -> None: ...
+    hint: str
+    def __init__(self, alert_id: _Optional[str] = ..., rule: _Optional[str] = ..., level: _Optional[int] = ..., asset_id: _Optional[str] = ..., sensor_id: _Optional[str] = ..., state: _Optional[str] = ..., started_unix_ms: _Optional[int] = ..., fired_unix_ms: _Optional[int] = ..., resolved_unix_ms: _Optional[int] = ..., last_value: _Optional[float] = ..., last_reading_unix_ms: _Optional[int] = ..., summary: _Optional[str] = ..., reason: _Optional[str] = ..., threshold: _Optional[str] = ..., threshold_source: _Optional[str] = ..., no_data: _Optional[bool] = ..., acked_by: _Optional[str] = ..., acked_unix_ms: _Optional[int] = ..., ack_comment: _Optional[str] = ..., flapping: _Optional[bool] = ..., children: _Optional[int] = ..., folded_into: _Optional[str] = ..., held_reason: _Optional[str] = ..., hint: _Optional[str] = ...) -> None: ...
 
 class AlertTransition(_message.Message):
     __slots__ = ("time_unix_ms", "state", "value", "detail")

@@ -7,6 +7,27 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
 
+class ForgetAssetRequest(_message.Message):
+    __slots__ = ("asset_id",)
+    ASSET_ID_FIELD_NUMBER: _ClassVar[int]
+    asset_id: str
+    def __init__(self, asset_id: _Optional[str] = ...) -> None: ...
+
+class ForgetAssetResponse(_message.Message):
+    __slots__ = ("asset_id", "removed")
+    class RemovedEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: int
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[int] = ...) -> None: ...
+    ASSET_ID_FIELD_NUMBER: _ClassVar[int]
+    REMOVED_FIELD_NUMBER: _ClassVar[int]
+    asset_id: str
+    removed: _containers.ScalarMap[str, int]
+    def __init__(self, asset_id: _Optional[str] = ..., removed: _Optional[_Mapping[str, int]] = ...) -> None: ...
+
 class AssetSummary(_message.Message):
     __slots__ = ("asset", "worst_status", "worst_reason", "last_seen_unix_ms", "agent_id", "agent_up", "headline", "alert_level")
     ASSET_FIELD_NUMBER: _ClassVar[int]

@@ -54,6 +54,11 @@ class QueryServiceStub:
                 request_serializer=hotspare_dot_v1_dot_query__pb2.WatchFleetRequest.SerializeToString,
                 response_deserializer=hotspare_dot_v1_dot_query__pb2.FleetUpdate.FromString,
                 _registered_method=True)
+        self.ForgetAsset = channel.unary_unary(
+                '/hotspare.v1.QueryService/ForgetAsset',
+                request_serializer=hotspare_dot_v1_dot_query__pb2.ForgetAssetRequest.SerializeToString,
+                response_deserializer=hotspare_dot_v1_dot_query__pb2.ForgetAssetResponse.FromString,
+                _registered_method=True)
 
 
 class QueryServiceServicer:
@@ -84,6 +89,13 @@ class QueryServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ForgetAsset(self, request, context):
+        """Removes a decommissioned asset with its readings, events, components and alerts.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_QueryServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -106,6 +118,11 @@ def add_QueryServiceServicer_to_server(servicer, server):
                     servicer.WatchFleet,
                     request_deserializer=hotspare_dot_v1_dot_query__pb2.WatchFleetRequest.FromString,
                     response_serializer=hotspare_dot_v1_dot_query__pb2.FleetUpdate.SerializeToString,
+            ),
+            'ForgetAsset': grpc.unary_unary_rpc_method_handler(
+                    servicer.ForgetAsset,
+                    request_deserializer=hotspare_dot_v1_dot_query__pb2.ForgetAssetRequest.FromString,
+                    response_serializer=hotspare_dot_v1_dot_query__pb2.ForgetAssetResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -216,6 +233,33 @@ class QueryService:
             '/hotspare.v1.QueryService/WatchFleet',
             hotspare_dot_v1_dot_query__pb2.WatchFleetRequest.SerializeToString,
             hotspare_dot_v1_dot_query__pb2.FleetUpdate.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ForgetAsset(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/hotspare.v1.QueryService/ForgetAsset',
+            hotspare_dot_v1_dot_query__pb2.ForgetAssetRequest.SerializeToString,
+            hotspare_dot_v1_dot_query__pb2.ForgetAssetResponse.FromString,
             options,
             channel_credentials,
             insecure,

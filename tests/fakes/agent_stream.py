@@ -14,7 +14,8 @@ from hotspare.v1 import agent_pb2, agent_pb2_grpc, types_pb2
 class ScriptedAgent:
     """Sends Hello, then one batch per send(); waits for the controller's ack of each."""
 
-    def __init__(self, address: str, agent_id: str, asset_id: str, epoch: int = 1) -> None:
+    def __init__(self, address: str, agent_id: str, asset_id: str, epoch: int = 1,
+                 labels: dict[str, str] | None = None) -> None:
         self.agent_id, self.asset_id, self.epoch = agent_id, asset_id, epoch
         self.seq = 0
         self._out: queue.Queue[agent_pb2.AgentMessage | None] = queue.Queue()
@@ -22,7 +23,8 @@ class ScriptedAgent:
         self._channel = grpc.insecure_channel(address)
         self._out.put(agent_pb2.AgentMessage(hello=agent_pb2.Hello(
             agent_id=agent_id, stream_epoch=epoch, interval_seconds=1.0, hostname=agent_id,
-            assets=[types_pb2.Asset(asset_id=asset_id, kind=types_pb2.ASSET_KIND_SERVER)])))
+            assets=[types_pb2.Asset(asset_id=asset_id, kind=types_pb2.ASSET_KIND_SERVER,
+                                    labels=labels or {})])))
         self._call = agent_pb2_grpc.AgentServiceStub(self._channel).Stream(self._requests())
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
@@ -44,11 +46,11 @@ class ScriptedAgent:
 
     def send(self, sensor_id: str, value: float | None, time_ms: int | None = None,
              kind: int = types_pb2.READING_KIND_TEMPERATURE, status: int = types_pb2.STATUS_OK,
-             reason: str = "", timeout: float = 10.0) -> None:
+             reason: str = "", timeout: float = 10.0, name: str = "") -> None:
         self.seq += 1
         reading = types_pb2.Reading(asset_id=self.asset_id, sensor_id=sensor_id, kind=kind,
                                     unit="C", status=status, reason=reason,
-                                    time_unix_ms=time_ms or int(time.time() * 1000))
+                                    time_unix_ms=time_ms or int(time.time() * 1000), name=name)
         if value is not None:
             reading.value = value
         self._out.put(agent_pb2.AgentMessage(batch=agent_pb2.ReadingBatch(

@@ -84,7 +84,8 @@ def alerts() -> list[model.AlertView]:
     return [
         model.AlertView("a1", "hot_inlet", 1, "dc1-r000-srv22", "inlet", "firing",
                         NOW_MS - 600_000, "Inlet too hot", "85", "device", NOW_MS - 540_000,
-                        last_value=92.0, reason="92.0 C above critical 85.0"),
+                        last_value=92.0, reason="92.0 C above critical 85.0",
+                        hint="check the CRAC unit and blanking panels"),
         model.AlertView("a2", "fan_low", 3, "dc1-r000-srv06", "fan2", "firing",
                         NOW_MS - 7_200_000, "Fan slow", "2500", "rule", NOW_MS - 7_000_000,
                         reason="2100 RPM below 2500", acked_by="alice", ack_comment="swapping"),
@@ -102,6 +103,7 @@ class FakeClient:
         self.fleet.sort(key=lambda s: s.asset.asset_id)
         self.pushes: asyncio.Queue[list[model.AssetSummary] | None] = asyncio.Queue()
         self.history_calls: list[tuple[str, str, int, int]] = []
+        self.silences: list[Silence] = []
         self.down = False  # set by push(None): every later call fails as an unreachable controller
 
     def _check(self) -> None:
@@ -148,7 +150,12 @@ class FakeClient:
 
     async def add_silence(self, matcher: Matcher, author: str, reason: str,
                           expires_ms: int) -> Silence:
-        return Silence("s1", matcher, author, reason, NOW_MS, expires_ms)
+        silence = Silence("s1", matcher, author, reason, NOW_MS, expires_ms)
+        self.silences.append(silence)
+        return silence
+
+    async def list_silences(self, include_expired: bool = False) -> list[Silence]:
+        return list(self.silences)
 
     async def close(self) -> None:
         return None

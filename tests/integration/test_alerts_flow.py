@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from hotspare.v1 import types_pb2
 from tests.fakes.agent_stream import ScriptedAgent
 from tests.helpers import ControllerProc, cli, cli_json, free_port, wait_for
 from tests.webhook import Receiver
@@ -194,5 +195,36 @@ def test_alerts_silent_agent_is_unreachable_once(tmp_path):
                  "resolved when the agent is back")
         agent.close()
     finally:
+        ctl.stop()
+        receiver.stop()
+
+
+def test_alerts_say_what_broke_with_a_hint_at_the_level_of_the_assets_criticality(tmp_path):
+    """A degraded volume on a core system: level 1, its own wording and a hint, in the webhook."""
+    receiver = Receiver(free_port()).start()
+    ctl = _controller(tmp_path, receiver.port)
+    core = ScriptedAgent(ctl.address, "ag-core", "core-nas", labels={"criticality": "high"})
+    lab = ScriptedAgent(ctl.address, "ag-lab", "lab-nas")
+    try:
+        time.sleep(0.6)  # the alerting runtime picks the assets' labels up on its next tick
+        for agent in (core, lab):
+            agent.send("syno:raid:Volume 1", 11, kind=types_pb2.READING_KIND_REDUNDANCY,
+                       status=types_pb2.STATUS_CRITICAL, reason="degraded", name="Volume 1")
+        wait_for(lambda: len(receiver.alerts(rule="redundancy_lost")) >= 1, 15, 0.1, "webhook")
+
+        def both() -> dict | None:
+            found = {a["asset_id"]: a for a in cli_json("alerts", "--controller", ctl.address)
+                     ["alerts"] if a["rule"] == "redundancy_lost" and a["state"] == "firing"}
+            return found if len(found) == 2 else None
+
+        fired = wait_for(both, 15, 0.2, "both alerts")
+        assert fired["core-nas"]["level"] == 1 and fired["lab-nas"]["level"] == 2
+        assert fired["core-nas"]["summary"] == "Volume 1 degraded (redundancy lost)"
+        sent = [a for body in receiver.alerts(rule="redundancy_lost") for a in body["alerts"]]
+        assert sent[0]["hint"] and "replace" in sent[0]["hint"]
+        assert all("power supply" not in a["summary"] for a in sent)
+    finally:
+        core.close()
+        lab.close()
         ctl.stop()
         receiver.stop()

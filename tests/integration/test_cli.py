@@ -83,7 +83,7 @@ def test_cli_demo_without_tty_prints_summary_and_stops(tmp_path):
 
 
 def test_cli_demo_labs_start_from_a_relative_data_dir(tmp_path):
-    """`make demo` runs with ./hotspare-data: the simulated BMCs must start from there too."""
+    """`make demo` runs with ./hotspare-demo-data: the simulated BMCs must start from there too."""
     proc = subprocess.run(
         hotspare_cmd("demo", "--data-dir", "rel-data", "--port", str(free_port()),
                      "--duration", "20"),

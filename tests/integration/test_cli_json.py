@@ -22,6 +22,7 @@ COVERED: dict[str, str] = {
              "test_audit_records_acts_and_verify_names_an_edited_deleted_or_reordered_record",
     "user": "tests/integration/test_security.py::test_users_roles_tokens_and_totp",
     "assets": "tests/integration/test_cli_json.py::test_cli_json_controller_commands",
+    "assets forget": "tests/integration/test_cli_json.py::test_cli_json_controller_commands",
     "readings": "tests/integration/test_cli_json.py::test_cli_json_controller_commands",
     "alerts": "tests/integration/test_cli_json.py::test_cli_json_controller_commands",
     "alerts show": "tests/integration/test_cli_json.py::test_cli_json_controller_commands",
@@ -84,6 +85,7 @@ condition = "above"
 threshold = 80
 recover = 70
 summary = "inlet too hot"
+hint = "check the CRAC unit"
 """
 
 
@@ -156,12 +158,23 @@ def test_cli_json_controller_commands(alerting_controller):
     assert added.returncode == 0, added.stderr
     silences = _json("silence", "list", *ctl)["silences"]
     assert silences[0]["matcher"]["asset"] == "json-host" and silences[0]["reason"] == "test"
+    (held,) = _json("alerts", *ctl)["alerts"]
+    assert held["silenced_until_unix_ms"] == silences[0]["expires_ms"]
+    assert held["hint"] == "check the CRAC unit"
+    listed = cli("alerts", *ctl)
+    assert "silenced until" in listed.stdout and "hint: check the CRAC unit" in listed.stdout
     added = cli("maintenance", "add", "--name", "nightly", "--start", "01:00", "--end", "05:00",
                 *ctl)
     assert added.returncode == 0, added.stderr
     windows = _json("maintenance", "list", *ctl)["windows"]
     assert [(w["name"], w["start"], w["end"]) for w in windows] == [("nightly", "01:00", "05:00")]
     assert _json("power", "history", *ctl) == {"actions": []}
+    forgot = _json("assets", "forget", "json-host", *ctl)
+    assert forgot["asset_id"] == "json-host" and forgot["removed"]["assets"] == 1
+    assert forgot["removed"]["alerts"] >= 1 and forgot["removed"]["readings"] == 3
+    assert _json("assets", *ctl)["assets"] == [] and _json("alerts", *ctl)["alerts"] == []
+    again = cli("assets", "forget", "json-host", *ctl)
+    assert again.returncode == 1 and "no asset" in again.stderr and "Traceback" not in again.stderr
 
 
 @pytest.fixture

@@ -76,7 +76,7 @@ def test_snapshot_asset_with_history_plot(snap_compare, size):
         await pilot.press("down", "enter")
         app = pilot.app
         await pilot_wait(lambda: isinstance(app.screen, AssetScreen) and app.screen.detail, pilot)
-        await pilot.press("down", "down")  # cpu, memory, inlet: the one with device thresholds
+        await pilot.press("down")  # worst first: fan2, inlet (the one with device thresholds)
         screen = app.screen
         assert isinstance(screen, AssetScreen)
         await pilot_wait(lambda: screen.history_sensor == "inlet" and screen.history_points, pilot)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import getpass
+import re
 import time
 from typing import TYPE_CHECKING, ClassVar
 
@@ -16,7 +17,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from hotspare import model, render
 from hotspare.client import ClientError
-from hotspare.maintenance import Matcher
+from hotspare.maintenance import Matcher, Silence, holding_silence
 from tui.dialogs.prompt import PromptDialog
 from tui.marks import level_text
 
@@ -24,6 +25,14 @@ if TYPE_CHECKING:
     from tui.app import HotSpareApp
 
 REFRESH_SECONDS = 2.0
+
+
+def silence_seconds(text: str) -> float:
+    """A silence's duration with its unit ('30m', '2h', '1d'); a bare number is refused."""
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(m|min|h|d)\s*", text.lower())
+    if not match or float(match.group(1)) <= 0:
+        raise ValueError(f"duration {text.strip()!r}: give a number and a unit (30m, 2h, 1d)")
+    return float(match.group(1)) * {"m": 60, "min": 60, "h": 3600, "d": 86400}[match.group(2)]
 
 
 class AlertsScreen(Screen[None]):
@@ -39,6 +48,7 @@ class AlertsScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.alerts: dict[str, model.AlertView] = {}
+        self.silences: list[Silence] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -47,6 +57,7 @@ class AlertsScreen(Screen[None]):
         for label in ("Level", "State", "Since", "Asset", "Sensor", "Summary", "Notes"):
             table.add_column(label, key=label.lower())
         yield table
+        yield Static("", id="alert-hint")
         yield Footer()
 
     @property
@@ -67,6 +78,7 @@ class AlertsScreen(Screen[None]):
         status = self.query_one("#alerts-status", Static)
         try:
             alerts = await self.hs_app.client.list_alerts()
+            self.silences = await self.hs_app.client.list_silences()
         except ClientError as exc:
             status.update(f"alerts: {exc}")
             return
@@ -81,8 +93,10 @@ class AlertsScreen(Screen[None]):
         table.clear()
         for a in sorted(alerts, key=lambda a: (a.level, a.state != "firing", -a.started_ms)):
             notes = " ".join(x for x, on in (
+                (self.silenced_note(a, now), True),
                 (f"ack {a.acked_by}", a.acked_by), ("flapping", a.flapping), ("no data", a.no_data),
-                (a.held_reason, a.held_reason), (f"+{a.children} children", a.children)) if on)
+                (a.held_reason, a.held_reason and not a.held_reason.startswith("silenced")),
+                (f"+{a.children} children", a.children)) if on and x)
             table.add_row(level_text(a.level), Text(a.state),
                           Text(render.age_text(a.started_ms, now)),
                           Text(render.safe_text(a.asset_id, 24)),
@@ -91,6 +105,26 @@ class AlertsScreen(Screen[None]):
                           Text(render.safe_text(notes, 80)), key=a.alert_id)
         if 0 <= cursor < table.row_count:
             table.move_cursor(row=cursor)
+        self.show_hint()
+
+    def silenced_note(self, a: model.AlertView, now_ms: int) -> str:
+        """'silenced until HH:MM' when an active silence holds the alert's notifications."""
+        silence = holding_silence(a.asset_id, a.rule, a.level, now_ms, self.silences)
+        if silence is None:
+            return ""
+        fmt = "%H:%M" if silence.expires_ms - now_ms < 86_400_000 else "%Y-%m-%d %H:%M"
+        return f"silenced until {time.strftime(fmt, time.localtime(silence.expires_ms / 1000))}"
+
+    def show_hint(self) -> None:
+        """The selected alert's summary, reason and hint (what to check or do) under the table."""
+        alert = self.selected()
+        lines = [] if alert is None else [f"{alert.summary}: {alert.reason}"] + (
+            [f"hint: {alert.hint}"] if alert.hint else [])
+        self.query_one("#alert-hint", Static).update(
+            Text("\n".join(render.safe_text(line, 300) for line in lines)))
+
+    def on_data_table_row_highlighted(self, _: DataTable.RowHighlighted) -> None:
+        self.show_hint()
 
     def selected(self) -> model.AlertView | None:
         table = self.query_one(DataTable)
@@ -126,26 +160,27 @@ class AlertsScreen(Screen[None]):
             if not values:
                 return
             try:
-                hours = float(values[0])
-            except ValueError:
-                self.notify("duration must be a number of hours", severity="error")
+                seconds = silence_seconds(values[0])
+            except ValueError as exc:
+                self.notify(str(exc), severity="error")
                 return
             if not values[1].strip():
                 self.notify("a reason is required", severity="error")
                 return
-            expires = int((time.time() + hours * 3600) * 1000)
+            expires = int((time.time() + seconds) * 1000)
             try:
                 await self.hs_app.client.add_silence(
                     Matcher(alert.asset_id, alert.rule), getpass.getuser(), values[1].strip(),
                     expires)
-                self.notify(f"silenced {alert.rule} on {alert.asset_id} for {hours:g} h")
+                self.notify(f"silenced {alert.rule} on {alert.asset_id} for "
+                            f"{render.duration_text(seconds)}")
             except ClientError as exc:
                 self.notify(str(exc), severity="error")
             await self.load()
 
         self.app.push_screen(PromptDialog(
             f"Silence {alert.rule} on {alert.asset_id}",
-            [("hours", "2"), ("reason", "")]), done)
+            [("duration (with its unit: 30m, 2h, 1d)", "2h"), ("reason", "")]), done)
 
     def action_reload(self) -> None:
         self.run_worker(self.load(), group="reload", exclusive=True)

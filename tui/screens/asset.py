@@ -182,7 +182,7 @@ class AssetScreen(Screen[None]):
             return [(r.sensor_id, (_t(r.name or r.sensor_id, 32), _t(render.value_text(r)),
                                    render.status_text(r.status),
                                    _t(render.age_text(r.time_unix_ms, now)), _t(r.reason, 200)))
-                    for r in self.detail.latest]
+                    for r in render.worst_first(self.detail.latest)]
         if self.mode == "components":
             return [(c.component_id, (_t(c.type), _t(c.model or c.description, 40), _t(c.serial),
                                       _t(c.part_number), _t(c.firmware)))

@@ -6,7 +6,7 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from agent.collectors import CollectorConfig, parse_common
+from agent.collectors import CollectorConfig, criticality_label, parse_common
 from hotspare import model
 from hotspare.secrets import load_secret
 from hotspare.tomlconf import ConfigError, Section, parse_address
@@ -76,7 +76,8 @@ def _bmc(sec: Section, default_timeout: float) -> BmcTarget:
         asset_id=asset_id, kind=model.AssetKind.SERVER, name=sec.str("name", asset_id),
         location=model.Location(site=sec.str("site", ""), room=sec.str("room", ""),
                                 rack=sec.str("rack", ""), unit=sec.str("unit", "")),
-        parent_id=sec.str("parent", ""), labels={"bmc": f"{host}:{port}"},
+        parent_id=sec.str("parent", ""),
+        labels={"bmc": f"{host}:{port}", **criticality_label(sec)},
     )
     target = BmcTarget(host, port, user, password, asset, PRIVILEGES[privilege_text],
                        sec.float("call_timeout_seconds", default_timeout, minimum=0.1))

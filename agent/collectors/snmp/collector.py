@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from agent.collectors import CollectorConfig, CollectorContext, parse_common
+from agent.collectors import CollectorConfig, CollectorContext, criticality_label, parse_common
 from agent.collectors.snmp import interpret
 from agent.collectors.snmp.opener import Opener
 from agent.collectors.snmp.profiles import Profile, builtin_profiles, choose
@@ -157,7 +157,8 @@ def _target(sec: Section, known: set[str]) -> Target:
         asset_id=asset_id, kind=kind, name=sec.str("name", asset_id),
         location=model.Location(site=sec.str("site", ""), room=sec.str("room", ""),
                                 rack=sec.str("rack", ""), unit=sec.str("unit", "")),
-        parent_id=sec.str("parent", ""), labels={"snmp": f"{host}:{port}"},
+        parent_id=sec.str("parent", ""),
+        labels={"snmp": f"{host}:{port}", **criticality_label(sec)},
         flags=("insecure_transport",) if problems else ())
     target = Target(host, port, creds, asset, sec.float("timeout_seconds", 2.0, minimum=0.05),
                     sec.int("retries", 1, minimum=0), tuple(sec.str_list("profiles")),
