@@ -35,6 +35,7 @@ METHODS: dict[str, Need] = {
     _S + "AgentService/Stream": AGENT,
     **{_S + "QueryService/" + m: VIEW
        for m in ("ListAssets", "GetAsset", "GetHistory", "WatchFleet")},
+    _S + "QueryService/ForgetAsset": ADMIN,  # a decommissioned asset goes, with its history
     **{_S + "AlertService/" + m: VIEW
        for m in ("ListAlerts", "GetAlert", "ListSilences", "ListMaintenance")},
     **{_S + "AlertService/" + m: OPERATE
