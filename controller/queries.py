@@ -68,6 +68,10 @@ class Queries:
                 for s in fleet.summarize(assets, store.fleet.agents(), latest, _now_ms())]
         return page, page[-1].asset.asset_id if more and page else "", total
 
+    async def gaps(self, asset_id: str, from_ms: int, to_ms: int) -> list[model.Gap]:
+        """Readings the asset's agent dropped unsent, overlapping the range."""
+        return await self._db.read(lambda store: store.fleet.gaps(asset_id, from_ms, to_ms))
+
     async def page(self, after: str, limit: int) -> tuple[list[model.AssetSummary], str, int]:
         """Summaries of up to `limit` assets after `after` in id order, the next token, the total."""
         return await self._db.read(lambda store: self._page_sync(store, after, limit))

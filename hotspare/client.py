@@ -118,6 +118,14 @@ class ControllerClient:
             raise _error(self.address, exc) from None
         return convert.history_from_pb(resp)
 
+    async def history_gaps(self, asset_id: str, sensor_id: str, from_ms: int, to_ms: int
+                           ) -> list[model.Gap]:
+        """The asset's known holes (readings its agent dropped unsent) in the range."""
+        resp = await self._call(self._stub.GetHistory, query_pb2.HistoryRequest(
+            asset_id=asset_id, sensor_id=sensor_id, from_unix_ms=from_ms, to_unix_ms=to_ms,
+            max_points=1))
+        return convert.history_gaps_from_pb(resp)
+
     async def forget_asset(self, asset_id: str) -> dict[str, int]:
         """Remove a decommissioned asset with its alerts and readings (rows removed per table)."""
         resp = await self._call(self._stub.ForgetAsset, query_pb2.ForgetAssetRequest(

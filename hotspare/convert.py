@@ -372,8 +372,9 @@ def detail_from_pb(msg: query_pb2.AssetDetail) -> model.AssetDetail:
     )
 
 
-def history_to_pb(points: list[model.HistoryPoint]) -> query_pb2.HistoryResponse:
-    out = query_pb2.HistoryResponse()
+def history_to_pb(points: list[model.HistoryPoint], gaps: list[model.Gap] | None = None
+                  ) -> query_pb2.HistoryResponse:
+    out = query_pb2.HistoryResponse(gaps=[gap_to_pb(g) for g in gaps or ()])
     for p in points:
         item = out.points.add(time_unix_ms=p.time_unix_ms, status=_STATUS_TO_PB[p.status])
         if p.value is not None:
@@ -390,6 +391,10 @@ def history_from_pb(msg: query_pb2.HistoryResponse) -> list[model.HistoryPoint]:
         )
         for p in msg.points
     ]
+
+
+def history_gaps_from_pb(msg: query_pb2.HistoryResponse) -> list[model.Gap]:
+    return [gap_from_pb(g) for g in msg.gaps]
 
 
 def forget_to_pb(asset_id: str, removed: dict[str, int]) -> query_pb2.ForgetAssetResponse:

@@ -54,7 +54,8 @@ class QueryService(query_pb2_grpc.QueryServiceServicer):
         points = await self._q.history(
             request.asset_id, request.sensor_id, from_ms, to_ms, request.max_points or 500
         )
-        return convert.history_to_pb(points)
+        gaps = await self._q.gaps(request.asset_id, from_ms, to_ms)
+        return convert.history_to_pb(points, gaps)
 
     async def ForgetAsset(
         self, request: query_pb2.ForgetAssetRequest, context: grpc.aio.ServicerContext

@@ -10,6 +10,7 @@ import time
 from typing import Any
 
 from hotspare import history, model
+from hotspare.render import safe_text
 
 
 def register(sub: Any) -> None:
@@ -27,11 +28,15 @@ def register(sub: Any) -> None:
 
 
 async def fetch(address: str, asset_id: str, sensor_id: str, window: history.Window,
-                max_points: int) -> list[model.HistoryPoint]:
+                max_points: int) -> tuple[list[model.HistoryPoint], list[model.Gap]]:
+    """The stored points and the asset's known gaps (readings its agent dropped unsent)."""
     from hotspare.client import ControllerClient
 
     async with ControllerClient(address) as client:
-        return await client.history(asset_id, sensor_id, window.from_ms, window.to_ms, max_points)
+        points = await client.history(asset_id, sensor_id, window.from_ms, window.to_ms,
+                                      max_points)
+        gaps = await client.history_gaps(asset_id, sensor_id, window.from_ms, window.to_ms)
+        return points, gaps
 
 
 def cmd_history(args: argparse.Namespace) -> int:
@@ -46,16 +51,24 @@ def cmd_history(args: argparse.Namespace) -> int:
         print("hotspare: --max-points must be at least 2", file=sys.stderr)
         return 2
     try:
-        points = asyncio.run(fetch(args.controller, args.asset, args.sensor, window,
-                                   args.max_points))
+        points, gaps = asyncio.run(fetch(args.controller, args.asset, args.sensor, window,
+                                         args.max_points))
     except ClientError as exc:
         print(f"hotspare: {exc}", file=sys.stderr)
         return 1
     if args.json:
         print(json.dumps({"asset_id": args.asset, "sensor_id": args.sensor,
                           "from_unix_ms": window.from_ms, "to_unix_ms": window.to_ms,
-                          "points": history.points_json(points)}, indent=2))
+                          "points": history.points_json(points),
+                          "gaps": [{"from_unix_ms": g.from_unix_ms, "to_unix_ms": g.to_unix_ms,
+                                    "readings_dropped": g.readings_dropped, "reason": g.reason}
+                                   for g in gaps]}, indent=2))
         return 0
+    for g in gaps:
+        start = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(g.from_unix_ms / 1000))
+        end = time.strftime("%H:%M:%S", time.localtime(g.to_unix_ms / 1000))
+        print(f"gap {start}-{end}: {g.readings_dropped} readings of {args.asset} dropped by its "
+              f"agent ({safe_text(g.reason)})")
     if not points:
         print(f"{args.asset} {args.sensor}: no stored values in the last {args.since}")
         return 0

@@ -22,10 +22,11 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from hotspare.v1 import agent_pb2 as hotspare_dot_v1_dot_agent__pb2
 from hotspare.v1 import types_pb2 as hotspare_dot_v1_dot_types__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x17hotspare/v1/query.proto\x12\x0bhotspare.v1\x1a\x17hotspare/v1/types.proto\"&\n\x12\x46orgetAssetRequest\x12\x10\n\x08\x61sset_id\x18\x01 \x01(\t\"\x97\x01\n\x13\x46orgetAssetResponse\x12\x10\n\x08\x61sset_id\x18\x01 \x01(\t\x12>\n\x07removed\x18\x02 \x03(\x0b\x32-.hotspare.v1.ForgetAssetResponse.RemovedEntry\x1a.\n\x0cRemovedEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x04:\x02\x38\x01\"\xee\x01\n\x0c\x41ssetSummary\x12!\n\x05\x61sset\x18\x01 \x01(\x0b\x32\x12.hotspare.v1.Asset\x12)\n\x0cworst_status\x18\x02 \x01(\x0e\x32\x13.hotspare.v1.Status\x12\x14\n\x0cworst_reason\x18\x03 \x01(\t\x12\x19\n\x11last_seen_unix_ms\x18\x04 \x01(\x03\x12\x10\n\x08\x61gent_id\x18\x05 \x01(\t\x12\x10\n\x08\x61gent_up\x18\x06 \x01(\x08\x12&\n\x08headline\x18\x07 \x03(\x0b\x32\x14.hotspare.v1.Reading\x12\x13\n\x0b\x61lert_level\x18\x08 \x01(\r\":\n\x11ListAssetsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\r\x12\x12\n\npage_token\x18\x02 \x01(\t\"g\n\x12ListAssetsResponse\x12)\n\x06\x61ssets\x18\x01 \x03(\x0b\x32\x19.hotspare.v1.AssetSummary\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\r\n\x05total\x18\x03 \x01(\r\"#\n\x0fGetAssetRequest\x12\x10\n\x08\x61sset_id\x18\x01 \x01(\t\"\xb6\x01\n\x0b\x41ssetDetail\x12*\n\x07summary\x18\x01 \x01(\x0b\x32\x19.hotspare.v1.AssetSummary\x12$\n\x06latest\x18\x02 \x03(\x0b\x32\x14.hotspare.v1.Reading\x12*\n\ncomponents\x18\x03 \x03(\x0b\x32\x16.hotspare.v1.Component\x12)\n\rrecent_events\x18\x04 \x03(\x0b\x32\x12.hotspare.v1.Event\"s\n\x0eHistoryRequest\x12\x10\n\x08\x61sset_id\x18\x01 \x01(\t\x12\x11\n\tsensor_id\x18\x02 \x01(\t\x12\x14\n\x0c\x66rom_unix_ms\x18\x03 \x01(\x03\x12\x12\n\nto_unix_ms\x18\x04 \x01(\x03\x12\x12\n\nmax_points\x18\x05 \x01(\r\"g\n\x0cHistoryPoint\x12\x14\n\x0ctime_unix_ms\x18\x01 \x01(\x03\x12\x12\n\x05value\x18\x02 \x01(\x01H\x00\x88\x01\x01\x12#\n\x06status\x18\x03 \x01(\x0e\x32\x13.hotspare.v1.StatusB\x08\n\x06_value\"<\n\x0fHistoryResponse\x12)\n\x06points\x18\x01 \x03(\x0b\x32\x19.hotspare.v1.HistoryPoint\"*\n\x11WatchFleetRequest\x12\x15\n\rskip_snapshot\x18\x01 \x01(\x08\"J\n\x0b\x46leetUpdate\x12\x10\n\x08snapshot\x18\x01 \x01(\x08\x12)\n\x06\x61ssets\x18\x02 \x03(\x0b\x32\x19.hotspare.v1.AssetSummary2\x86\x03\n\x0cQueryService\x12M\n\nListAssets\x12\x1e.hotspare.v1.ListAssetsRequest\x1a\x1f.hotspare.v1.ListAssetsResponse\x12\x42\n\x08GetAsset\x12\x1c.hotspare.v1.GetAssetRequest\x1a\x18.hotspare.v1.AssetDetail\x12G\n\nGetHistory\x12\x1b.hotspare.v1.HistoryRequest\x1a\x1c.hotspare.v1.HistoryResponse\x12H\n\nWatchFleet\x12\x1e.hotspare.v1.WatchFleetRequest\x1a\x18.hotspare.v1.FleetUpdate0\x01\x12P\n\x0b\x46orgetAsset\x12\x1f.hotspare.v1.ForgetAssetRequest\x1a .hotspare.v1.ForgetAssetResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x17hotspare/v1/query.proto\x12\x0bhotspare.v1\x1a\x17hotspare/v1/agent.proto\x1a\x17hotspare/v1/types.proto\"&\n\x12\x46orgetAssetRequest\x12\x10\n\x08\x61sset_id\x18\x01 \x01(\t\"\x97\x01\n\x13\x46orgetAssetResponse\x12\x10\n\x08\x61sset_id\x18\x01 \x01(\t\x12>\n\x07removed\x18\x02 \x03(\x0b\x32-.hotspare.v1.ForgetAssetResponse.RemovedEntry\x1a.\n\x0cRemovedEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x04:\x02\x38\x01\"\xee\x01\n\x0c\x41ssetSummary\x12!\n\x05\x61sset\x18\x01 \x01(\x0b\x32\x12.hotspare.v1.Asset\x12)\n\x0cworst_status\x18\x02 \x01(\x0e\x32\x13.hotspare.v1.Status\x12\x14\n\x0cworst_reason\x18\x03 \x01(\t\x12\x19\n\x11last_seen_unix_ms\x18\x04 \x01(\x03\x12\x10\n\x08\x61gent_id\x18\x05 \x01(\t\x12\x10\n\x08\x61gent_up\x18\x06 \x01(\x08\x12&\n\x08headline\x18\x07 \x03(\x0b\x32\x14.hotspare.v1.Reading\x12\x13\n\x0b\x61lert_level\x18\x08 \x01(\r\":\n\x11ListAssetsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\r\x12\x12\n\npage_token\x18\x02 \x01(\t\"g\n\x12ListAssetsResponse\x12)\n\x06\x61ssets\x18\x01 \x03(\x0b\x32\x19.hotspare.v1.AssetSummary\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\r\n\x05total\x18\x03 \x01(\r\"#\n\x0fGetAssetRequest\x12\x10\n\x08\x61sset_id\x18\x01 \x01(\t\"\xb6\x01\n\x0b\x41ssetDetail\x12*\n\x07summary\x18\x01 \x01(\x0b\x32\x19.hotspare.v1.AssetSummary\x12$\n\x06latest\x18\x02 \x03(\x0b\x32\x14.hotspare.v1.Reading\x12*\n\ncomponents\x18\x03 \x03(\x0b\x32\x16.hotspare.v1.Component\x12)\n\rrecent_events\x18\x04 \x03(\x0b\x32\x12.hotspare.v1.Event\"s\n\x0eHistoryRequest\x12\x10\n\x08\x61sset_id\x18\x01 \x01(\t\x12\x11\n\tsensor_id\x18\x02 \x01(\t\x12\x14\n\x0c\x66rom_unix_ms\x18\x03 \x01(\x03\x12\x12\n\nto_unix_ms\x18\x04 \x01(\x03\x12\x12\n\nmax_points\x18\x05 \x01(\r\"g\n\x0cHistoryPoint\x12\x14\n\x0ctime_unix_ms\x18\x01 \x01(\x03\x12\x12\n\x05value\x18\x02 \x01(\x01H\x00\x88\x01\x01\x12#\n\x06status\x18\x03 \x01(\x0e\x32\x13.hotspare.v1.StatusB\x08\n\x06_value\"\\\n\x0fHistoryResponse\x12)\n\x06points\x18\x01 \x03(\x0b\x32\x19.hotspare.v1.HistoryPoint\x12\x1e\n\x04gaps\x18\x02 \x03(\x0b\x32\x10.hotspare.v1.Gap\"*\n\x11WatchFleetRequest\x12\x15\n\rskip_snapshot\x18\x01 \x01(\x08\"J\n\x0b\x46leetUpdate\x12\x10\n\x08snapshot\x18\x01 \x01(\x08\x12)\n\x06\x61ssets\x18\x02 \x03(\x0b\x32\x19.hotspare.v1.AssetSummary2\x86\x03\n\x0cQueryService\x12M\n\nListAssets\x12\x1e.hotspare.v1.ListAssetsRequest\x1a\x1f.hotspare.v1.ListAssetsResponse\x12\x42\n\x08GetAsset\x12\x1c.hotspare.v1.GetAssetRequest\x1a\x18.hotspare.v1.AssetDetail\x12G\n\nGetHistory\x12\x1b.hotspare.v1.HistoryRequest\x1a\x1c.hotspare.v1.HistoryResponse\x12H\n\nWatchFleet\x12\x1e.hotspare.v1.WatchFleetRequest\x1a\x18.hotspare.v1.FleetUpdate0\x01\x12P\n\x0b\x46orgetAsset\x12\x1f.hotspare.v1.ForgetAssetRequest\x1a .hotspare.v1.ForgetAssetResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -34,32 +35,32 @@ if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_FORGETASSETRESPONSE_REMOVEDENTRY']._loaded_options = None
   _globals['_FORGETASSETRESPONSE_REMOVEDENTRY']._serialized_options = b'8\001'
-  _globals['_FORGETASSETREQUEST']._serialized_start=65
-  _globals['_FORGETASSETREQUEST']._serialized_end=103
-  _globals['_FORGETASSETRESPONSE']._serialized_start=106
-  _globals['_FORGETASSETRESPONSE']._serialized_end=257
-  _globals['_FORGETASSETRESPONSE_REMOVEDENTRY']._serialized_start=211
-  _globals['_FORGETASSETRESPONSE_REMOVEDENTRY']._serialized_end=257
-  _globals['_ASSETSUMMARY']._serialized_start=260
-  _globals['_ASSETSUMMARY']._serialized_end=498
-  _globals['_LISTASSETSREQUEST']._serialized_start=500
-  _globals['_LISTASSETSREQUEST']._serialized_end=558
-  _globals['_LISTASSETSRESPONSE']._serialized_start=560
-  _globals['_LISTASSETSRESPONSE']._serialized_end=663
-  _globals['_GETASSETREQUEST']._serialized_start=665
-  _globals['_GETASSETREQUEST']._serialized_end=700
-  _globals['_ASSETDETAIL']._serialized_start=703
-  _globals['_ASSETDETAIL']._serialized_end=885
-  _globals['_HISTORYREQUEST']._serialized_start=887
-  _globals['_HISTORYREQUEST']._serialized_end=1002
-  _globals['_HISTORYPOINT']._serialized_start=1004
-  _globals['_HISTORYPOINT']._serialized_end=1107
-  _globals['_HISTORYRESPONSE']._serialized_start=1109
-  _globals['_HISTORYRESPONSE']._serialized_end=1169
-  _globals['_WATCHFLEETREQUEST']._serialized_start=1171
-  _globals['_WATCHFLEETREQUEST']._serialized_end=1213
-  _globals['_FLEETUPDATE']._serialized_start=1215
-  _globals['_FLEETUPDATE']._serialized_end=1289
-  _globals['_QUERYSERVICE']._serialized_start=1292
-  _globals['_QUERYSERVICE']._serialized_end=1682
+  _globals['_FORGETASSETREQUEST']._serialized_start=90
+  _globals['_FORGETASSETREQUEST']._serialized_end=128
+  _globals['_FORGETASSETRESPONSE']._serialized_start=131
+  _globals['_FORGETASSETRESPONSE']._serialized_end=282
+  _globals['_FORGETASSETRESPONSE_REMOVEDENTRY']._serialized_start=236
+  _globals['_FORGETASSETRESPONSE_REMOVEDENTRY']._serialized_end=282
+  _globals['_ASSETSUMMARY']._serialized_start=285
+  _globals['_ASSETSUMMARY']._serialized_end=523
+  _globals['_LISTASSETSREQUEST']._serialized_start=525
+  _globals['_LISTASSETSREQUEST']._serialized_end=583
+  _globals['_LISTASSETSRESPONSE']._serialized_start=585
+  _globals['_LISTASSETSRESPONSE']._serialized_end=688
+  _globals['_GETASSETREQUEST']._serialized_start=690
+  _globals['_GETASSETREQUEST']._serialized_end=725
+  _globals['_ASSETDETAIL']._serialized_start=728
+  _globals['_ASSETDETAIL']._serialized_end=910
+  _globals['_HISTORYREQUEST']._serialized_start=912
+  _globals['_HISTORYREQUEST']._serialized_end=1027
+  _globals['_HISTORYPOINT']._serialized_start=1029
+  _globals['_HISTORYPOINT']._serialized_end=1132
+  _globals['_HISTORYRESPONSE']._serialized_start=1134
+  _globals['_HISTORYRESPONSE']._serialized_end=1226
+  _globals['_WATCHFLEETREQUEST']._serialized_start=1228
+  _globals['_WATCHFLEETREQUEST']._serialized_end=1270
+  _globals['_FLEETUPDATE']._serialized_start=1272
+  _globals['_FLEETUPDATE']._serialized_end=1346
+  _globals['_QUERYSERVICE']._serialized_start=1349
+  _globals['_QUERYSERVICE']._serialized_end=1739
 # @@protoc_insertion_point(module_scope)

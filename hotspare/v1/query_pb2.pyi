@@ -1,3 +1,4 @@
+from hotspare.v1 import agent_pb2 as _agent_pb2
 from hotspare.v1 import types_pb2 as _types_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf import descriptor as _descriptor
@@ -109,10 +110,12 @@ class HistoryPoint(_message.Message):
     def __init__(self, time_unix_ms: _Optional[int] = ..., value: _Optional[float] = ..., status: _Optional[_Union[_types_pb2.Status, str]] = ...) -> None: ...
 
 class HistoryResponse(_message.Message):
-    __slots__ = ("points",)
+    __slots__ = ("points", "gaps")
     POINTS_FIELD_NUMBER: _ClassVar[int]
+    GAPS_FIELD_NUMBER: _ClassVar[int]
     points: _containers.RepeatedCompositeFieldContainer[HistoryPoint]
-    def __init__(self, points: _Optional[_Iterable[_Union[HistoryPoint, _Mapping]]] = ...) -> None: ...
+    gaps: _containers.RepeatedCompositeFieldContainer[_agent_pb2.Gap]
+    def __init__(self, points: _Optional[_Iterable[_Union[HistoryPoint, _Mapping]]] = ..., gaps: _Optional[_Iterable[_Union[_agent_pb2.Gap, _Mapping]]] = ...) -> None: ...
 
 class WatchFleetRequest(_message.Message):
     __slots__ = ("skip_snapshot",)
